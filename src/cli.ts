@@ -1,0 +1,100 @@
+/**
+ * `sitrep <command>`: turns argv into one of the CLI commands of DESIGN.md. Each command lives in
+ * src/cli/<name>.ts and is loaded only when asked for, so `sitrep parse` never opens a database
+ * and `sitrep match` starts fast.
+ */
+import { Command, CommanderError } from 'commander';
+
+/** Flags every command accepts. */
+export type GlobalOptions = { config?: string; db?: string };
+
+const program = new Command();
+program
+  .name('sitrep')
+  .description('News bot for the DR Congo–M23 conflict, the Doha talks and the ceasefire')
+  .option('--config <dir>', 'folder holding sources.yaml and topics.yaml (env SITREP_CONFIG, default ./feeds)')
+  .option('--db <path>', 'SQLite database file (env SITREP_DB, default ./data/sitrep.db)')
+  .showHelpAfterError()
+  .exitOverride();
+
+function globals(): GlobalOptions {
+  return program.opts<GlobalOptions>();
+}
+
+/** Runs a command module's `run` and turns its result into the process exit code. */
+async function dispatch(load: () => Promise<{ run: (...args: never[]) => Promise<number> }>, ...args: unknown[]) {
+  const mod = await load();
+  const code = await (mod.run as (...a: unknown[]) => Promise<number>)(...args);
+  process.exitCode = code;
+}
+
+program
+  .command('start')
+  .description('run the bot: Discord if DISCORD_TOKEN, Telegram if TELEGRAM_BOT_TOKEN, the console when neither')
+  .action(() => dispatch(() => import('./cli/start.js'), globals()));
+
+program
+  .command('demo')
+  .description('the whole bot offline: bundled sample feeds, console channel, temporary database')
+  .action(() => dispatch(() => import('./cli/demo.js'), globals()));
+
+program
+  .command('poll')
+  .description('fetch every configured feed, store new items, print them with their topics')
+  .option('--once', 'poll each feed once and exit (the only mode for now)')
+  .option('--json', 'one JSON object per new item per line')
+  .action((opts: { once?: boolean; json?: boolean }) => dispatch(() => import('./cli/poll.js'), globals(), opts));
+
+program
+  .command('parse')
+  .description('parse feed files or URLs without a database and print normalized items')
+  .argument('<file-or-url...>', 'feed files, file: URLs or http(s) URLs')
+  .option('--json', 'one JSON object per item per line')
+  .action((inputs: string[], opts: { json?: boolean }) =>
+    dispatch(() => import('./cli/parse.js'), globals(), inputs, opts),
+  );
+
+program
+  .command('match')
+  .description('read JSON Lines items {id,title,summary,lang?} on stdin, write {id,topics} lines')
+  .option('--json', 'JSON Lines output (the default); --no-json is not offered')
+  .option('--explain', 'add the evidence (terms and fields) behind each match')
+  .action((opts: { json?: boolean; explain?: boolean }) =>
+    dispatch(() => import('./cli/match.js'), globals(), opts),
+  );
+
+program
+  .command('status')
+  .description('print the latest known status of a topic (all topics when none is named)')
+  .argument('[topic]', 'topic id')
+  .action((topic: string | undefined) => dispatch(() => import('./cli/status.js'), globals(), topic));
+
+program
+  .command('digest')
+  .description('print the digest the bot would post')
+  .option('--since <duration>', 'period to cover, e.g. 24h, 90m, 7d', '24h')
+  .option('--topic <topic>', 'only this topic')
+  .action((opts: { since: string; topic?: string }) => dispatch(() => import('./cli/digest.js'), globals(), opts));
+
+program
+  .command('check-config')
+  .description('validate the config folder and the environment; exit 1 listing every problem')
+  .action(() => dispatch(() => import('./cli/check-config.js'), globals()));
+
+program
+  .command('schema')
+  .description('write JSON Schemas for sources.yaml and topics.yaml (for editors)')
+  .option('--out <dir>', 'output folder', 'schema')
+  .action((opts: { out: string }) => dispatch(() => import('./cli/schema.js'), globals(), opts));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; a wrong argument has already been explained by commander.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(`sitrep: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
