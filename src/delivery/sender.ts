@@ -1,0 +1,37 @@
+/**
+ * The port the dispatcher sends through; each platform (console, Telegram, Discord) implements it.
+ * Declared here, by the side that uses it. A send never throws: failures are data, classified by cause,
+ * so the dispatcher can decide between retrying, deactivating a channel and moving it.
+ */
+import type { ChannelRef } from '../chat/command.js';
+import type { Message } from '../chat/message.js';
+
+/** What one send or edit gave. */
+export type SendResult =
+  | {
+      ok: true;
+      /** The platform's id(s) of the message(s) sent, so the alert can be edited later ("+N sources"). */
+      messageIds: string[];
+    }
+  | {
+      ok: false;
+      /**
+       * `retry`: transient (network, 5xx, 429 after the library's own retries): try again later.
+       * `gone`: the bot may never post there again (403 blocked/kicked/missing access, 404 unknown channel):
+       *   deactivate the channel's subscriptions.
+       * `moved`: the chat has a new id (Telegram group → supergroup migration): move subscriptions, resend.
+       * `rejected`: this message can never be sent (400 bad request): mark the row dead.
+       */
+      kind: 'retry' | 'gone' | 'moved' | 'rejected';
+      reason: string;
+      retryAfterMs?: number;
+      movedTo?: ChannelRef;
+    };
+
+/** A platform as the dispatcher sees it. */
+export type MessageSender = {
+  platform: ChannelRef['platform'];
+  send(channel: ChannelRef, message: Message): Promise<SendResult>;
+  /** Replace a message sent earlier (ids from a previous SendResult). */
+  edit(channel: ChannelRef, messageIds: string[], message: Message): Promise<SendResult>;
+};
