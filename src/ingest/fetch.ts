@@ -1,0 +1,297 @@
+/**
+ * Fetches one feed over HTTP(S) or from a file: conditional GET, redirects followed by hand, a time
+ * limit over the whole exchange and a size cap enforced while streaming. Never throws.
+ */
+import { readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { systemClock, type Clock } from '../clock.js';
+import type { FeedValidators, FetchOutcome } from './feed-result.js';
+import { fetchFile } from './fetch-file.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/** Limits and identity for one fetch; every field has a default. */
+export type FetchOptions = {
+  /** Limit for the whole exchange (connect, headers, body, redirects). Default 15000. */
+  timeoutMs?: number;
+  /** Largest body accepted, counted after content decoding. Default 5_000_000. */
+  maxBytes?: number;
+  /** Redirects followed before giving up. Default 5. */
+  maxRedirects?: number;
+  /** Default `sitrep/<version> (+https://github.com/sitrep-bot/sitrep)`. */
+  userAgent?: string;
+  /** Turns a Retry-After HTTP-date into a delay. Default the system clock. */
+  clock?: Clock;
+  /** Cancels the fetch; the outcome is then `{ ok: false, reason: 'aborted' }`. */
+  signal?: AbortSignal;
+};
+
+/** The defaults applied by fetchFeed. */
+export const fetchDefaults = { timeoutMs: 15_000, maxBytes: 5_000_000, maxRedirects: 5 } as const;
+
+const ACCEPT =
+  'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';
+
+let cachedUserAgent: string | undefined;
+
+/** The User-Agent sitrep sends, with the version from package.json (read once). */
+export function defaultUserAgent(): string {
+  cachedUserAgent ??= `sitrep/${readOwnVersion()} (+https://github.com/sitrep-bot/sitrep)`;
+  return cachedUserAgent;
+}
+
+/** Walks up from this module to sitrep's package.json, so it works from src/ and from a build in dist/. */
+function readOwnVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'sitrep' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // No (readable) package.json here: keep climbing.
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return '0.0.0';
+    dir = parent;
+  }
+}
+
+/**
+ * Fetches a feed from an http(s) URL, a file: URL or a local path, sending the remembered validators.
+ * Every failure comes back as `{ ok: false, reason }`.
+ */
+export async function fetchFeed(
+  target: string,
+  validators: FeedValidators,
+  options: FetchOptions = {},
+): Promise<FetchOutcome> {
+  const maxBytes = options.maxBytes ?? fetchDefaults.maxBytes;
+  if (options.signal?.aborted) return { ok: false, reason: 'aborted' };
+  const kind = classifyTarget(target);
+  if (kind.type === 'error') return { ok: false, reason: kind.reason };
+  if (kind.type === 'file') return fetchFile(kind.path, validators, maxBytes, options.signal);
+  try {
+    return await fetchHttp(kind.url, validators, options, maxBytes);
+  } catch (error) {
+    // fetchHttp maps every expected failure itself; this is the last guard of "never throws".
+    return { ok: false, reason: `unexpected error: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+type Target = { type: 'http'; url: URL } | { type: 'file'; path: string } | { type: 'error'; reason: string };
+
+function classifyTarget(target: string): Target {
+  // A scheme is at least two letters, so a Windows drive letter ("C:\feeds") counts as a path.
+  if (!/^[a-z][a-z0-9+.-]+:/i.test(target)) return { type: 'file', path: isAbsolute(target) ? target : resolve(target) };
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return { type: 'error', reason: `invalid URL: ${target}` };
+  }
+  if (url.protocol === 'http:' || url.protocol === 'https:') return { type: 'http', url };
+  if (url.protocol === 'file:') {
+    try {
+      return { type: 'file', path: fileURLToPath(url) };
+    } catch {
+      return { type: 'error', reason: `invalid file URL: ${target}` };
+    }
+  }
+  return { type: 'error', reason: `unsupported URL scheme ${url.protocol}` };
+}
+
+async function fetchHttp(
+  start: URL,
+  validators: FeedValidators,
+  options: FetchOptions,
+  maxBytes: number,
+): Promise<FetchOutcome> {
+  const timeoutMs = options.timeoutMs ?? fetchDefaults.timeoutMs;
+  const maxRedirects = options.maxRedirects ?? fetchDefaults.maxRedirects;
+  const clock = options.clock ?? systemClock;
+
+  // One controller for the whole exchange, so the time limit spans redirects and the body too.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const onOuterAbort = () => controller.abort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const failure = (error: unknown, during: string): FetchOutcome => ({
+    ok: false,
+    reason: timedOut
+      ? `timed out after ${timeoutMs} ms`
+      : options.signal?.aborted
+        ? 'aborted'
+        : networkReason(error, during),
+  });
+
+  const headers: Record<string, string> = {
+    accept: ACCEPT,
+    'accept-encoding': 'gzip, deflate, br',
+    'user-agent': options.userAgent ?? defaultUserAgent(),
+  };
+  if (validators.etag) headers['if-none-match'] = validators.etag;
+  if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+
+  try {
+    let url = start;
+    const visited = new Set<string>();
+    for (let redirects = 0; ; redirects++) {
+      visited.add(url.href);
+      let response: Response;
+      try {
+        response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal });
+      } catch (error) {
+        return failure(error, 'connecting');
+      }
+      const { status } = response;
+
+      if (status >= 300 && status < 400 && status !== 304) {
+        await discard(response);
+        const location = response.headers.get('location');
+        if (!location) return { ok: false, status, reason: `${statusLine(response)} without a Location header` };
+        let next: URL;
+        try {
+          next = new URL(location, url);
+        } catch {
+          return { ok: false, status, reason: `bad redirect Location: ${location}` };
+        }
+        if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+          return { ok: false, status, reason: `redirect to unsupported URL scheme ${next.protocol}` };
+        }
+        if (visited.has(next.href)) return { ok: false, status, reason: `redirect loop back to ${next.href}` };
+        if (redirects >= maxRedirects) return { ok: false, status, reason: `too many redirects (more than ${maxRedirects})` };
+        url = next;
+        continue;
+      }
+
+      const etag = response.headers.get('etag');
+      const lastModified = response.headers.get('last-modified');
+      if (status === 304) {
+        await discard(response);
+        // A 304 may omit validators; the ones we sent are still the current ones then.
+        return {
+          ok: true,
+          status: 304,
+          etag: etag ?? validators.etag,
+          lastModified: lastModified ?? validators.lastModified,
+        };
+      }
+      if (status < 200 || status >= 300) {
+        await discard(response);
+        const outcome: FetchOutcome = { ok: false, status, reason: statusLine(response) };
+        if (status === 429 || status === 503) {
+          const wait = parseRetryAfter(response.headers.get('retry-after'), clock.now());
+          if (wait !== null) outcome.retryAfterMs = wait;
+        }
+        return outcome;
+      }
+
+      const declared = Number(response.headers.get('content-length'));
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        await discard(response);
+        return { ok: false, status, reason: `body larger than ${maxBytes} bytes` };
+      }
+      const body = await readCapped(response, maxBytes, controller);
+      if (body === 'too-large') return { ok: false, status, reason: `body larger than ${maxBytes} bytes` };
+      if (body instanceof Error) return failure(body, 'reading the body');
+      return {
+        ok: true,
+        status: 200,
+        body,
+        contentType: response.headers.get('content-type'),
+        etag,
+        lastModified,
+        finalUrl: url.href,
+      };
+    }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/** Reads the (already decoded) body chunk by chunk and stops as soon as it passes maxBytes. */
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  controller: AbortController,
+): Promise<Uint8Array | 'too-large' | Error> {
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        // Aborting closes the socket, so the server stops sending instead of us draining it.
+        controller.abort();
+        await reader.cancel().catch(() => undefined);
+        return 'too-large';
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  if (chunks.length === 1 && chunks[0]) return chunks[0];
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/** Releases a response whose body we do not want, so the connection is not held open. */
+async function discard(response: Response): Promise<void> {
+  await response.body?.cancel().catch(() => undefined);
+}
+
+function statusLine(response: Response): string {
+  const text = response.statusText || STATUS_CODES[response.status] || '';
+  return text ? `HTTP ${response.status} ${text}` : `HTTP ${response.status}`;
+}
+
+/** Turns undici's "fetch failed" (the real cause is nested) into a short plain reason. */
+function networkReason(error: unknown, during: string): string {
+  const cause = (error as { cause?: unknown } | null)?.cause ?? error;
+  const code = String((cause as { code?: unknown } | null)?.code ?? '');
+  const message = cause instanceof Error ? cause.message : String(cause);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host not found: ${(cause as { hostname?: string }).hostname ?? message}`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `connection reset while ${during}`;
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return `connection closed by the server while ${during}`;
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'connection timed out';
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `server stopped responding while ${during}`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'host unreachable';
+  }
+  if (code.startsWith('Z_') || /incorrect header check|invalid (block|distance|stored)|unexpected end of file|decompress/i.test(message)) {
+    return `could not decode the compressed body (${message})`;
+  }
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) return `TLS error: ${message}`;
+  if (message === 'bad port') return 'port blocked by the fetch standard';
+  return `network error while ${during}: ${message}`;
+}
