@@ -1,0 +1,281 @@
+/**
+ * Polls feeds: each on its own interval, failing ones backed off, at most `concurrency` fetches at a
+ * time and never two of one feed at once. A feed's failure is recorded in its health, never thrown.
+ */
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/store.js';
+import { backoffDelay, DEFAULT_BACKOFF_MAX_MS } from './backoff.js';
+import type { FeedValidators, FetchOutcome, ParseOutcome } from './feed-result.js';
+import type { FetchOptions } from './fetch.js';
+import type { NormalizedItem } from './item.js';
+
+/** One feed as the poller needs it (src/config's FeedConfig fits). */
+export type FeedSource = {
+  id: string;
+  url: string;
+  title?: string | null;
+  language?: string | null;
+  intervalMs: number;
+  enabled: boolean;
+  /** Per-feed fetch limits; override fetchOptions. */
+  timeoutMs?: number;
+  maxBytes?: number;
+};
+
+/** What happened to one feed in one poll. */
+export type PollReport = {
+  feedId: string;
+  status: 'new' | 'unchanged' | 'failed';
+  newItems: number;
+  error?: string;
+};
+
+/** The part of the Store the poller uses. */
+export type PollerStore = Pick<Store, 'getFeedState' | 'insertItems' | 'recordFetchSuccess' | 'recordFetchFailure'>;
+
+/** Fetching, with the signature of src/ingest/fetch.ts fetchFeed. */
+export type FetchFeedFn = (target: string, validators: FeedValidators, options?: FetchOptions) => Promise<FetchOutcome>;
+
+/** What parseFeed is told about the document it parses. */
+export type ParseFeedContext = {
+  feedId: string;
+  contentType: string | null;
+  language: string | null;
+  fetchedAt: number;
+  baseUrl: string;
+};
+
+/** Parsing and normalizing, with the signature of src/ingest/parse-feed.ts parseFeed. */
+export type ParseFeedFn = (bytes: Uint8Array, context: ParseFeedContext) => ParseOutcome | Promise<ParseOutcome>;
+
+/** A pino-like logger. */
+export type PollerLogger = {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
+
+/** Called with the items a feed showed for the first time; firstFetch marks a new feed's backlog (store, don't alert). */
+export type NewItemsHandler = (
+  feedId: string,
+  items: NormalizedItem[],
+  info: { firstFetch: boolean },
+) => void | Promise<void>;
+
+/** Everything the poller is built from. */
+export type PollerDeps = {
+  feeds: readonly FeedSource[];
+  store: PollerStore;
+  clock: Clock;
+  fetchFeed: FetchFeedFn;
+  parseFeed: ParseFeedFn;
+  /** Fetches in flight at once, over all feeds. Default 8. */
+  concurrency?: number;
+  fetchOptions?: Omit<FetchOptions, 'signal'>;
+  /** Longest backoff of a failing feed. Default 6 h. */
+  backoffMaxMs?: number;
+  logger?: PollerLogger;
+  onNewItems?: NewItemsHandler;
+  /** How often the scheduler looks for due feeds (real time). Default 1000 ms. */
+  tickMs?: number;
+  /** How long stop() lets fetches finish before aborting them. Default 10 s. */
+  stopGraceMs?: number;
+};
+
+/** A running (or idle) poller. */
+export type Poller = {
+  /** Fetches every enabled feed once, whatever its schedule; reports in feed order. */
+  pollOnce(): Promise<PollReport[]>;
+  /** Starts polling each enabled feed on its interval (after failures, at its backoff time). */
+  start(): void;
+  /** Stops scheduling; resolves once fetches in flight end (aborted after the grace period). */
+  stop(): Promise<void>;
+};
+
+const silent: PollerLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Runs at most `max` tasks at once; the rest wait in arrival order. */
+function createLimiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (active < max) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      // Hand the slot straight to the next waiter so no newcomer can overtake it.
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Builds a poller over the given feeds. */
+export function createPoller(deps: PollerDeps): Poller {
+  const { store, clock } = deps;
+  const logger = deps.logger ?? silent;
+  const backoffMaxMs = deps.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS;
+  const limit = createLimiter(Math.max(1, Math.floor(deps.concurrency ?? 8)));
+  const enabled = deps.feeds.filter((feed) => feed.enabled);
+  const inFlight = new Map<string, Promise<PollReport>>();
+  /** When each feed is next due (scheduler only); filled from the store on first look. */
+  const dueAt = new Map<string, number>();
+  let controller = new AbortController();
+  let stopping = false;
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  const fail = (feed: FeedSource, startedAt: number, failuresBefore: number, error: string, retryAfterMs?: number): PollReport => {
+    const failures = failuresBefore + 1;
+    const delay = backoffDelay({ intervalMs: feed.intervalMs, failures, maxMs: backoffMaxMs, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    const nextAttemptAt = clock.now() + delay;
+    dueAt.set(feed.id, nextAttemptAt);
+    try {
+      store.recordFetchFailure(feed.id, { error, at: startedAt, nextAttemptAt });
+    } catch (storeError) {
+      logger.error({ feedId: feed.id, err: message(storeError) }, 'could not record feed failure');
+    }
+    logger.warn({ feedId: feed.id, error, failures, nextAttemptAt }, 'feed failed');
+    return { feedId: feed.id, status: 'failed', newItems: 0, error };
+  };
+
+  async function attempt(feed: FeedSource, signal: AbortSignal): Promise<PollReport> {
+    // Queued behind the limiter while stop() was called: do not start anything new.
+    if (stopping || signal.aborted) return { feedId: feed.id, status: 'failed', newItems: 0, error: 'poller stopped' };
+    const startedAt = clock.now();
+    let failuresBefore = 0;
+    try {
+      const state = store.getFeedState(feed.id);
+      failuresBefore = state?.consecutiveFailures ?? 0;
+      const validators: FeedValidators = { etag: state?.etag ?? null, lastModified: state?.lastModified ?? null };
+      const options: FetchOptions = { ...deps.fetchOptions, signal };
+      if (feed.timeoutMs !== undefined) options.timeoutMs = feed.timeoutMs;
+      if (feed.maxBytes !== undefined) options.maxBytes = feed.maxBytes;
+
+      let outcome: FetchOutcome;
+      try {
+        outcome = await deps.fetchFeed(feed.url, validators, options);
+      } catch (error) {
+        outcome = { ok: false, reason: `fetch failed: ${message(error)}` };
+      }
+      if (!outcome.ok) {
+        // Cut short by stop(): not the feed's fault, so not recorded; the next start retries at once.
+        if (signal.aborted) return { feedId: feed.id, status: 'failed', newItems: 0, error: 'aborted by stop' };
+        return fail(feed, startedAt, failuresBefore, outcome.reason, outcome.retryAfterMs);
+      }
+      if (outcome.status === 304) {
+        store.recordFetchSuccess(feed.id, {
+          etag: outcome.etag ?? validators.etag,
+          lastModified: outcome.lastModified ?? validators.lastModified,
+          at: startedAt,
+        });
+        dueAt.set(feed.id, startedAt + feed.intervalMs);
+        return { feedId: feed.id, status: 'unchanged', newItems: 0 };
+      }
+
+      let parsed: ParseOutcome;
+      try {
+        parsed = await deps.parseFeed(outcome.body, {
+          feedId: feed.id,
+          contentType: outcome.contentType,
+          language: feed.language ?? null,
+          fetchedAt: startedAt,
+          baseUrl: outcome.finalUrl,
+        });
+      } catch (error) {
+        parsed = { ok: false, reason: message(error) };
+      }
+      if (!parsed.ok) return fail(feed, startedAt, failuresBefore, `parse error: ${parsed.reason}`);
+
+      const firstFetch = !state?.firstFetchDone;
+      const fresh = store.insertItems(feed.id, parsed.items, startedAt);
+      store.recordFetchSuccess(feed.id, { etag: outcome.etag, lastModified: outcome.lastModified, at: startedAt });
+      dueAt.set(feed.id, startedAt + feed.intervalMs);
+      if (fresh.length > 0) {
+        logger.info({ feedId: feed.id, newItems: fresh.length, firstFetch }, 'new items');
+        try {
+          await deps.onNewItems?.(feed.id, fresh, { firstFetch });
+        } catch (error) {
+          // The items are stored; a failing consumer must not make the feed look broken.
+          logger.error({ feedId: feed.id, err: message(error) }, 'onNewItems failed');
+        }
+      }
+      return { feedId: feed.id, status: fresh.length > 0 ? 'new' : 'unchanged', newItems: fresh.length };
+    } catch (error) {
+      // Store trouble (disk full, locked): recorded as this feed's failure where possible.
+      logger.error({ feedId: feed.id, err: message(error) }, 'poll failed unexpectedly');
+      return fail(feed, startedAt, failuresBefore, `internal error: ${message(error)}`);
+    }
+  }
+
+  function pollFeed(feed: FeedSource): Promise<PollReport> {
+    const running = inFlight.get(feed.id);
+    if (running) return running;
+    const task = limit(() => attempt(feed, controller.signal)).finally(() => {
+      if (inFlight.get(feed.id) === task) inFlight.delete(feed.id);
+    });
+    inFlight.set(feed.id, task);
+    return task;
+  }
+
+  function dueTime(feed: FeedSource): number {
+    let at = dueAt.get(feed.id);
+    if (at === undefined) {
+      const state = store.getFeedState(feed.id);
+      at =
+        state === null || state.lastAttemptAt === null
+          ? Number.NEGATIVE_INFINITY
+          : (state.nextAttemptAt ?? state.lastAttemptAt + feed.intervalMs);
+      dueAt.set(feed.id, at);
+    }
+    return at;
+  }
+
+  function tick(): void {
+    try {
+      const now = clock.now();
+      for (const feed of enabled) {
+        if (!inFlight.has(feed.id) && dueTime(feed) <= now) void pollFeed(feed);
+      }
+    } catch (error) {
+      logger.error({ err: message(error) }, 'scheduler tick failed');
+    }
+  }
+
+  return {
+    pollOnce: () => Promise.all(enabled.map(pollFeed)),
+    start() {
+      if (timer) return;
+      stopping = false;
+      if (controller.signal.aborted) controller = new AbortController();
+      timer = setInterval(tick, deps.tickMs ?? 1000);
+      tick();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      stopping = true;
+      const settled = () => Promise.allSettled([...inFlight.values()]);
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      const expired = await Promise.race([
+        settled().then(() => false),
+        new Promise<boolean>((resolve) => {
+          grace = setTimeout(() => resolve(true), deps.stopGraceMs ?? 10_000);
+        }),
+      ]);
+      clearTimeout(grace);
+      if (expired) {
+        controller.abort();
+        await settled();
+      }
+      // Ready to be started (or polled once) again.
+      controller = new AbortController();
+      stopping = false;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Versioned schema. Each migration runs once, in order, inside one transaction with the bump of
+ * PRAGMA user_version, so a database is always at exactly one known version.
+ * To change the schema, append a migration to the array; never edit one that has shipped.
+ */
+import type Database from 'better-sqlite3';
+import { deliveryMigrations } from './migrations-delivery.js';
+
+/** One schema step: SQL statements executed as a unit. */
+export type Migration = { name: string; sql: string };
+
+/** Every schema step, oldest first. user_version = how many of these a database has applied. */
+export const migrations: readonly Migration[] = [
+  {
+    name: 'items, seen ids, feed state, full-text index',
+    sql: `
+      -- An explicit INTEGER PRIMARY KEY (seq) because the FTS index is keyed by rowid and VACUUM may
+      -- renumber implicit rowids; id stays the item's identity (UNIQUE).
+      CREATE TABLE items (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        feed_id TEXT NOT NULL,
+        url TEXT,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        language TEXT,
+        published_at INTEGER NOT NULL,
+        published_estimated INTEGER NOT NULL DEFAULT 0,
+        fetched_at INTEGER NOT NULL
+      );
+      CREATE INDEX items_published_at ON items (published_at);
+      CREATE INDEX items_feed_id ON items (feed_id, published_at);
+      CREATE INDEX items_fetched_at ON items (fetched_at);
+
+      CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, summary,
+        content = 'items', content_rowid = 'seq',
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+        INSERT INTO items_fts (rowid, title, summary) VALUES (new.seq, new.title, new.summary);
+      END;
+      CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, summary) VALUES ('delete', old.seq, old.title, old.summary);
+      END;
+      CREATE TRIGGER items_fts_update AFTER UPDATE OF title, summary ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, summary) VALUES ('delete', old.seq, old.title, old.summary);
+        INSERT INTO items_fts (rowid, title, summary) VALUES (new.seq, new.title, new.summary);
+      END;
+
+      -- Every id a feed has ever shown; outlives items so that pruning never makes an item new again.
+      CREATE TABLE seen (
+        feed_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        first_seen_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        PRIMARY KEY (feed_id, item_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX seen_last_seen_at ON seen (last_seen_at);
+
+      CREATE TABLE feed_state (
+        feed_id TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        last_attempt_at INTEGER,
+        last_success_at INTEGER,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        next_attempt_at INTEGER,
+        first_fetch_done INTEGER NOT NULL DEFAULT 0
+      );
+    `,
+  },
+  // ...topicMigrations (src/store/migrations-topics.ts) go here, before delivery's.
+  ...deliveryMigrations,
+];
+
+/** Brings a database up to the latest version; returns the versions applied (empty when already current). */
+export function applyMigrations(db: Database.Database, steps: readonly Migration[] = migrations): number[] {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > steps.length) {
+    throw new Error(
+      `database schema version ${current} is newer than this sitrep (knows ${steps.length}); upgrade sitrep`,
+    );
+  }
+  const applied: number[] = [];
+  for (;;) {
+    // Re-read the version under the write lock: another process may have migrated meanwhile.
+    const version = db
+      .transaction(() => {
+        const at = db.pragma('user_version', { simple: true }) as number;
+        const step = steps[at];
+        if (!step) return null;
+        db.exec(step.sql);
+        // user_version lives in the file header and is written inside the same transaction.
+        db.pragma(`user_version = ${at + 1}`);
+        return at + 1;
+      })
+      .immediate();
+    if (version === null) break;
+    applied.push(version);
+  }
+  return applied;
+}

@@ -1,0 +1,198 @@
+/**
+ * The Store on SQLite (better-sqlite3): WAL journal, foreign keys on, migrations applied at open,
+ * every statement prepared once.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Clock } from '../clock.js';
+import type { NormalizedItem } from '../ingest/item.js';
+import { toFtsQuery } from './fts-query.js';
+import { applyMigrations } from './migrations.js';
+import type { FeedState, Store } from './store.js';
+
+/** The Store plus the open connection, for modules that add their own tables through migrations. */
+export type SqliteStore = Store & { db: Database.Database };
+
+type ItemRow = {
+  id: string;
+  feed_id: string;
+  url: string | null;
+  title: string;
+  summary: string;
+  language: string | null;
+  published_at: number;
+  published_estimated: number;
+  fetched_at: number;
+};
+
+type FeedStateRow = {
+  feed_id: string;
+  etag: string | null;
+  last_modified: string | null;
+  last_attempt_at: number | null;
+  last_success_at: number | null;
+  consecutive_failures: number;
+  last_error: string | null;
+  next_attempt_at: number | null;
+  first_fetch_done: number;
+};
+
+const ITEM_COLUMNS = 'id, feed_id, url, title, summary, language, published_at, published_estimated, fetched_at';
+
+function toItem(row: ItemRow): NormalizedItem {
+  return {
+    id: row.id,
+    feedId: row.feed_id,
+    url: row.url,
+    title: row.title,
+    summary: row.summary,
+    language: row.language,
+    publishedAt: row.published_at,
+    publishedAtEstimated: row.published_estimated !== 0,
+    fetchedAt: row.fetched_at,
+  };
+}
+
+function toFeedState(row: FeedStateRow): FeedState {
+  return {
+    feedId: row.feed_id,
+    etag: row.etag,
+    lastModified: row.last_modified,
+    lastAttemptAt: row.last_attempt_at,
+    lastSuccessAt: row.last_success_at,
+    consecutiveFailures: row.consecutive_failures,
+    lastError: row.last_error,
+    nextAttemptAt: row.next_attempt_at,
+    firstFetchDone: row.first_fetch_done !== 0,
+  };
+}
+
+/** Opens a database file (its folder is created) or ':memory:', configured and migrated. */
+export function openDatabase(path: string): Database.Database {
+  if (path !== ':memory:' && path !== '' && !path.startsWith('file:')) {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  applyMigrations(db);
+  return db;
+}
+
+/** Opens (creating and migrating as needed) the SQLite store at `path`; ':memory:' for tests. */
+export function createSqliteStore(path: string, clock: Clock): SqliteStore {
+  const db = openDatabase(path);
+
+  const touchSeen = db.prepare<[number, string, string]>(
+    'UPDATE seen SET last_seen_at = ? WHERE feed_id = ? AND item_id = ?',
+  );
+  const addSeen = db.prepare<[string, string, number, number]>(
+    'INSERT INTO seen (feed_id, item_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)',
+  );
+  const addItem = db.prepare<ItemRow>(
+    `INSERT OR IGNORE INTO items (${ITEM_COLUMNS})
+     VALUES (@id, @feed_id, @url, @title, @summary, @language, @published_at, @published_estimated, @fetched_at)`,
+  );
+  const itemById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = ?`);
+  const recent = db.prepare<{ since: number | null; feeds: string | null; limit: number }, ItemRow>(
+    `SELECT ${ITEM_COLUMNS} FROM items
+     WHERE (@since IS NULL OR published_at >= @since)
+       AND (@feeds IS NULL OR feed_id IN (SELECT value FROM json_each(@feeds)))
+     ORDER BY published_at DESC, seq DESC LIMIT @limit`,
+  );
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM items');
+  // Title hits weigh twice summary hits; ties go to the newer item.
+  const search = db.prepare<[string, number], ItemRow>(
+    `SELECT ${ITEM_COLUMNS.split(', ').map((c) => `items.${c}`).join(', ')}
+     FROM items_fts JOIN items ON items.seq = items_fts.rowid
+     WHERE items_fts MATCH ?
+     ORDER BY bm25(items_fts, 2.0, 1.0), items.published_at DESC LIMIT ?`,
+  );
+  const pruneItems = db.prepare<[number]>('DELETE FROM items WHERE fetched_at < ?');
+  const pruneSeen = db.prepare<[number]>('DELETE FROM seen WHERE last_seen_at < ?');
+  const stateById = db.prepare<[string], FeedStateRow>('SELECT * FROM feed_state WHERE feed_id = ?');
+  const allStates = db.prepare<[], FeedStateRow>('SELECT * FROM feed_state ORDER BY feed_id');
+  const success = db.prepare<{ feed: string; etag: string | null; lastModified: string | null; at: number }>(
+    `INSERT INTO feed_state (feed_id, etag, last_modified, last_attempt_at, last_success_at,
+                             consecutive_failures, last_error, next_attempt_at, first_fetch_done)
+     VALUES (@feed, @etag, @lastModified, @at, @at, 0, NULL, NULL, 1)
+     ON CONFLICT (feed_id) DO UPDATE SET
+       etag = excluded.etag, last_modified = excluded.last_modified,
+       last_attempt_at = excluded.last_attempt_at, last_success_at = excluded.last_success_at,
+       consecutive_failures = 0, last_error = NULL, next_attempt_at = NULL, first_fetch_done = 1`,
+  );
+  const failure = db.prepare<{ feed: string; error: string; at: number; next: number }>(
+    `INSERT INTO feed_state (feed_id, last_attempt_at, consecutive_failures, last_error, next_attempt_at)
+     VALUES (@feed, @at, 1, @error, @next)
+     ON CONFLICT (feed_id) DO UPDATE SET
+       last_attempt_at = excluded.last_attempt_at,
+       consecutive_failures = feed_state.consecutive_failures + 1,
+       last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at`,
+  );
+
+  const insertItems = db.transaction((feedId: string, items: readonly NormalizedItem[], now: number) => {
+    const fresh: NormalizedItem[] = [];
+    const inBatch = new Set<string>();
+    for (const item of items) {
+      if (inBatch.has(item.id)) continue;
+      inBatch.add(item.id);
+      if (touchSeen.run(now, feedId, item.id).changes > 0) continue;
+      addSeen.run(feedId, item.id, now, now);
+      const stored = addItem.run({
+        id: item.id,
+        feed_id: feedId,
+        url: item.url,
+        title: item.title,
+        summary: item.summary,
+        language: item.language,
+        published_at: item.publishedAt,
+        published_estimated: item.publishedAtEstimated ? 1 : 0,
+        fetched_at: item.fetchedAt,
+      });
+      // An id already stored (under another feed, or seen row lost) is not news.
+      if (stored.changes > 0) fresh.push(item.feedId === feedId ? item : { ...item, feedId });
+    }
+    return fresh;
+  });
+
+  const prune = db.transaction((now: number, retentionMs: number) => {
+    const cutoff = now - retentionMs;
+    return { items: pruneItems.run(cutoff).changes, seen: pruneSeen.run(cutoff).changes };
+  });
+
+  return {
+    db,
+    insertItems: (feedId, items, now = clock.now()) => insertItems.immediate(feedId, items, now),
+    getItem: (id) => {
+      const row = itemById.get(id);
+      return row ? toItem(row) : null;
+    },
+    recentItems: ({ since, limit, feedIds }) =>
+      recent
+        .all({ since: since ?? null, feeds: feedIds ? JSON.stringify(feedIds) : null, limit })
+        .map(toItem),
+    countItems: () => count.get()!.n,
+    searchItems: (query, limit) => {
+      const match = toFtsQuery(query);
+      return match === null || limit <= 0 ? [] : search.all(match, limit).map(toItem);
+    },
+    prune: (now, retentionMs) => prune.immediate(now, retentionMs),
+    getFeedState: (feedId) => {
+      const row = stateById.get(feedId);
+      return row ? toFeedState(row) : null;
+    },
+    recordFetchSuccess: (feedId, { etag, lastModified, at }) => {
+      success.run({ feed: feedId, etag, lastModified, at });
+    },
+    recordFetchFailure: (feedId, { error, at, nextAttemptAt }) => {
+      failure.run({ feed: feedId, error, at, next: nextAttemptAt });
+    },
+    listFeedHealth: () => allStates.all().map(toFeedState),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}

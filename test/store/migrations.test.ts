@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyMigrations, migrations, type Migration } from '../../src/store/migrations.js';
+import { openDatabase } from '../../src/store/sqlite-store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('migrations', () => {
+  it('apply once at first open and are a no-op on reopen', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sitrep-migrations-'));
+    dirs.push(dir);
+    const path = join(dir, 'sitrep.db');
+
+    const first = openDatabase(path);
+    expect(first.pragma('user_version', { simple: true })).toBe(migrations.length);
+    first.close();
+
+    const second = new Database(path);
+    expect(applyMigrations(second)).toEqual([]);
+    expect(applyMigrations(second)).toEqual([]);
+    expect(second.pragma('user_version', { simple: true })).toBe(migrations.length);
+    second.close();
+  });
+
+  it('apply only the steps appended since the last open', () => {
+    const db = new Database(':memory:');
+    const steps: Migration[] = [{ name: 'one', sql: 'CREATE TABLE one (x INTEGER)' }];
+    expect(applyMigrations(db, steps)).toEqual([1]);
+    steps.push({ name: 'two', sql: 'CREATE TABLE two (y INTEGER)' });
+    expect(applyMigrations(db, steps)).toEqual([2]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(['one', 'two']);
+    db.close();
+  });
+
+  it('roll a failing step back whole, version included', () => {
+    const db = new Database(':memory:');
+    const steps: Migration[] = [
+      { name: 'ok', sql: 'CREATE TABLE ok (x INTEGER)' },
+      { name: 'broken', sql: 'CREATE TABLE half (x INTEGER); CREATE TABLE ok (x INTEGER)' },
+    ];
+    expect(() => applyMigrations(db, steps)).toThrow(/already exists/);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('refuse a database written by a newer schema', () => {
+    const db = new Database(':memory:');
+    db.pragma(`user_version = ${migrations.length + 1}`);
+    expect(() => applyMigrations(db)).toThrow(/newer than this sitrep/);
+    db.close();
+  });
+});

@@ -1,0 +1,240 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createManualClock } from '../../src/clock.js';
+import type { NormalizedItem } from '../../src/ingest/item.js';
+import { createSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
+
+const T0 = Date.parse('2025-06-01T12:00:00Z');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+function makeItem(fields: Partial<NormalizedItem> & { id: string }): NormalizedItem {
+  return {
+    feedId: 'actualite-cd',
+    url: `https://example.org/${fields.id}`,
+    title: `Title ${fields.id}`,
+    summary: '',
+    language: 'fr',
+    publishedAt: T0,
+    publishedAtEstimated: false,
+    fetchedAt: T0,
+    ...fields,
+  };
+}
+
+const open: SqliteStore[] = [];
+const tempDirs: string[] = [];
+function memoryStore(): SqliteStore {
+  const store = createSqliteStore(':memory:', createManualClock(T0));
+  open.push(store);
+  return store;
+}
+function tempDbPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sitrep-store-'));
+  tempDirs.push(dir);
+  return join(dir, 'nested', 'sitrep.db');
+}
+
+afterEach(() => {
+  for (const store of open.splice(0)) store.close();
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('insertItems', () => {
+  it('stores each item once however often its feed shows it, and returns only the new ones', () => {
+    const store = memoryStore();
+    const a = makeItem({ id: 'a' });
+    const b = makeItem({ id: 'b' });
+    const c = makeItem({ id: 'c' });
+
+    expect(store.insertItems('actualite-cd', [a, b], T0).map((i) => i.id)).toEqual(['a', 'b']);
+    expect(store.insertItems('actualite-cd', [a, b], T0 + HOUR)).toEqual([]);
+    expect(store.insertItems('actualite-cd', [c, a, b], T0 + 2 * HOUR).map((i) => i.id)).toEqual(['c']);
+    expect(store.countItems()).toBe(3);
+  });
+
+  it('drops an id repeated inside one batch', () => {
+    const store = memoryStore();
+    const fresh = store.insertItems('actualite-cd', [makeItem({ id: 'a' }), makeItem({ id: 'a', title: 'again' })], T0);
+    expect(fresh.map((i) => i.title)).toEqual(['Title a']);
+    expect(store.countItems()).toBe(1);
+  });
+
+  it('round-trips every field of an item', () => {
+    const store = memoryStore();
+    const item = makeItem({
+      id: 'x',
+      url: null,
+      summary: 'Les délégations se retrouvent à Doha.',
+      language: null,
+      publishedAt: T0 - 5 * HOUR,
+      publishedAtEstimated: true,
+      fetchedAt: T0 - HOUR,
+    });
+    store.insertItems('actualite-cd', [item], T0);
+    expect(store.getItem('x')).toEqual(item);
+    expect(store.getItem('missing')).toBeNull();
+  });
+});
+
+describe('recentItems', () => {
+  it('lists newest first, filtered by time and feed, up to the limit', () => {
+    const store = memoryStore();
+    store.insertItems('radio-okapi', [
+      makeItem({ id: 'r1', feedId: 'radio-okapi', publishedAt: T0 - 3 * HOUR }),
+      makeItem({ id: 'r2', feedId: 'radio-okapi', publishedAt: T0 - HOUR }),
+    ]);
+    store.insertItems('actualite-cd', [
+      makeItem({ id: 'a1', publishedAt: T0 - 2 * HOUR }),
+      makeItem({ id: 'a2', publishedAt: T0 - 10 * DAY }),
+    ]);
+
+    expect(store.recentItems({ limit: 10 }).map((i) => i.id)).toEqual(['r2', 'a1', 'r1', 'a2']);
+    expect(store.recentItems({ limit: 2 }).map((i) => i.id)).toEqual(['r2', 'a1']);
+    expect(store.recentItems({ limit: 10, since: T0 - DAY }).map((i) => i.id)).toEqual(['r2', 'a1', 'r1']);
+    expect(store.recentItems({ limit: 10, feedIds: ['actualite-cd'] }).map((i) => i.id)).toEqual(['a1', 'a2']);
+    expect(store.recentItems({ limit: 10, feedIds: [] })).toEqual([]);
+  });
+});
+
+describe('searchItems', () => {
+  function storeWithNews(): SqliteStore {
+    const store = memoryStore();
+    store.insertItems('actualite-cd', [
+      makeItem({ id: 'doha', title: 'Reprise des négociations à Doha', summary: 'Kinshasa et le M23 à la table.' }),
+      makeItem({ id: 'goma', title: 'Goma: the ceasefire holds', summary: 'Calm reported around Sake.' }),
+      makeItem({ id: 'and', title: 'AND OR NOT: a headline about "quotes"', summary: 'near the front' }),
+    ]);
+    return store;
+  }
+
+  it('finds accented words when searched without accents, and the reverse', () => {
+    const store = storeWithNews();
+    expect(store.searchItems('negociations', 10).map((i) => i.id)).toEqual(['doha']);
+    expect(store.searchItems('NÉGOCIATIONS doha', 10).map((i) => i.id)).toEqual(['doha']);
+    expect(store.searchItems('kinshasa', 10).map((i) => i.id)).toEqual(['doha']);
+  });
+
+  it('requires every word and supports a trailing * as a prefix', () => {
+    const store = storeWithNews();
+    expect(store.searchItems('ceasefire doha', 10)).toEqual([]);
+    expect(store.searchItems('cease*', 10).map((i) => i.id)).toEqual(['goma']);
+  });
+
+  it('answers hostile queries without an FTS syntax error', () => {
+    const store = storeWithNews();
+    for (const hostile of ['"', 'AND OR', '*', 'NEAR(', 'NEAR(goma', '"unbalanced', 'title:goma', '-goma', '^goma', '(', ')', 'goma)', "o'clock", '']) {
+      expect(() => store.searchItems(hostile, 10), hostile).not.toThrow();
+    }
+    expect(store.searchItems('AND OR', 10).map((i) => i.id)).toEqual(['and']);
+    expect(store.searchItems('NEAR(', 10).map((i) => i.id)).toEqual(['and']);
+    expect(store.searchItems('"', 10)).toEqual([]);
+    expect(store.searchItems('*', 10)).toEqual([]);
+    // A column filter is just two words here; no item says "title", so nothing matches.
+    expect(store.searchItems('title:goma', 10)).toEqual([]);
+    expect(store.searchItems('goma)', 10).map((i) => i.id)).toEqual(['goma']);
+  });
+
+  it('stays in step with the items table when items are pruned', () => {
+    const store = storeWithNews();
+    store.prune(T0 + 100 * DAY, DAY);
+    expect(store.searchItems('goma', 10)).toEqual([]);
+    store.insertItems('other', [makeItem({ id: 'goma2', feedId: 'other', title: 'Goma again', fetchedAt: T0 + 100 * DAY })], T0 + 100 * DAY);
+    expect(store.searchItems('goma', 10).map((i) => i.id)).toEqual(['goma2']);
+  });
+});
+
+describe('prune', () => {
+  it('deletes old items but never lets an item still in its feed come back as new', () => {
+    const store = memoryStore();
+    const old = makeItem({ id: 'old', fetchedAt: T0 });
+    const gone = makeItem({ id: 'gone', fetchedAt: T0 });
+    store.insertItems('actualite-cd', [old, gone], T0);
+    // Thirty days later the feed still shows `old` (seen refreshed) but no longer `gone`.
+    store.insertItems('actualite-cd', [old], T0 + 30 * DAY);
+
+    const removed = store.prune(T0 + 30 * DAY, 7 * DAY);
+    expect(removed).toEqual({ items: 2, seen: 1 });
+    expect(store.getItem('old')).toBeNull();
+    expect(store.countItems()).toBe(0);
+
+    // The feed shows `old` once more: still known, so not new.
+    expect(store.insertItems('actualite-cd', [old], T0 + 31 * DAY)).toEqual([]);
+    // `gone` was unseen for longer than retention, so its seen row went with it.
+    expect(store.insertItems('actualite-cd', [gone], T0 + 31 * DAY).map((i) => i.id)).toEqual(['gone']);
+  });
+
+  it('keeps items fetched within the retention period', () => {
+    const store = memoryStore();
+    store.insertItems('actualite-cd', [makeItem({ id: 'recent', fetchedAt: T0 })], T0);
+    expect(store.prune(T0 + 6 * DAY, 7 * DAY)).toEqual({ items: 0, seen: 0 });
+    expect(store.getItem('recent')).not.toBeNull();
+  });
+});
+
+describe('feed state', () => {
+  it('counts consecutive failures and clears them on success, keeping validators', () => {
+    const store = memoryStore();
+    expect(store.getFeedState('radio-okapi')).toBeNull();
+
+    store.recordFetchFailure('radio-okapi', { error: 'HTTP 500', at: T0, nextAttemptAt: T0 + HOUR });
+    store.recordFetchFailure('radio-okapi', { error: 'timed out after 15000 ms', at: T0 + HOUR, nextAttemptAt: T0 + 3 * HOUR });
+    expect(store.getFeedState('radio-okapi')).toEqual({
+      feedId: 'radio-okapi',
+      etag: null,
+      lastModified: null,
+      lastAttemptAt: T0 + HOUR,
+      lastSuccessAt: null,
+      consecutiveFailures: 2,
+      lastError: 'timed out after 15000 ms',
+      nextAttemptAt: T0 + 3 * HOUR,
+      firstFetchDone: false,
+    });
+
+    store.recordFetchSuccess('radio-okapi', { etag: '"v1"', lastModified: 'Sun, 01 Jun 2025 12:00:00 GMT', at: T0 + 3 * HOUR });
+    store.recordFetchFailure('radio-okapi', { error: 'HTTP 503', at: T0 + 4 * HOUR, nextAttemptAt: T0 + 5 * HOUR });
+    expect(store.getFeedState('radio-okapi')).toMatchObject({
+      etag: '"v1"',
+      lastModified: 'Sun, 01 Jun 2025 12:00:00 GMT',
+      lastSuccessAt: T0 + 3 * HOUR,
+      lastAttemptAt: T0 + 4 * HOUR,
+      consecutiveFailures: 1,
+      lastError: 'HTTP 503',
+      firstFetchDone: true,
+    });
+    store.recordFetchSuccess('actualite-cd', { etag: null, lastModified: null, at: T0 });
+    expect(store.listFeedHealth().map((s) => [s.feedId, s.consecutiveFailures])).toEqual([
+      ['actualite-cd', 0],
+      ['radio-okapi', 1],
+    ]);
+  });
+});
+
+describe('a database file', () => {
+  it('keeps items, validators and health across a restart', () => {
+    const path = tempDbPath();
+    const first = createSqliteStore(path, createManualClock(T0));
+    first.insertItems('actualite-cd', [makeItem({ id: 'a', title: 'Cessez-le-feu à Goma' })], T0);
+    first.recordFetchSuccess('actualite-cd', { etag: 'W/"abc"', lastModified: null, at: T0 });
+    first.recordFetchFailure('radio-okapi', { error: 'HTTP 500', at: T0, nextAttemptAt: T0 + HOUR });
+    first.close();
+
+    const second = createSqliteStore(path, createManualClock(T0 + DAY));
+    open.push(second);
+    expect(second.getItem('a')?.title).toBe('Cessez-le-feu à Goma');
+    expect(second.searchItems('cessez le feu', 5).map((i) => i.id)).toEqual(['a']);
+    expect(second.getFeedState('actualite-cd')).toMatchObject({ etag: 'W/"abc"', firstFetchDone: true });
+    expect(second.getFeedState('radio-okapi')).toMatchObject({ consecutiveFailures: 1, lastError: 'HTTP 500' });
+    expect(second.insertItems('actualite-cd', [makeItem({ id: 'a' })])).toEqual([]);
+  });
+
+  it('is opened in WAL mode with foreign keys on', () => {
+    const store = createSqliteStore(tempDbPath(), createManualClock(T0));
+    open.push(store);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+  });
+});
