@@ -1,0 +1,92 @@
+/**
+ * Small text helpers for normalizing feed fields: flattening the xml2js objects rss-parser sometimes
+ * returns instead of strings, HTML → plain text, and bounded snippets.
+ */
+import { Parser as HtmlParser } from 'htmlparser2';
+
+/** Text of a field that may be a string, a number, an array or an xml2js object (`{_: text, $: attrs}`). */
+export function flattenText(value: unknown, depth = 0): string {
+  if (value === null || value === undefined || depth > 20) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.map((v) => flattenText(v, depth + 1)).filter((s) => s !== '').join(' ');
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    // Naked markup (Atom type="xhtml" and the like): xml2js keeps the element's own text in `_` and
+    // groups child elements by name, so word order is lost but no word is.
+    return Object.entries(record)
+      .filter(([key]) => key !== '$')
+      .sort(([a], [b]) => (a === '_' ? -1 : b === '_' ? 1 : 0))
+      .map(([, v]) => flattenText(v, depth + 1))
+      .filter((s) => s !== '')
+      .join(' ');
+  }
+  return '';
+}
+
+/** A link-ish field: a string, or an element carrying the URL in `href` / `url` / its text. */
+export function flattenLink(value: unknown): string {
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const link = flattenLink(v);
+      if (link) return link;
+    }
+    return '';
+  }
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const attrs = (record.$ ?? {}) as Record<string, unknown>;
+    const fromAttr = typeof attrs.href === 'string' ? attrs.href : typeof attrs.url === 'string' ? attrs.url : '';
+    return (fromAttr || flattenText(record)).trim();
+  }
+  return flattenText(value).trim();
+}
+
+const DROPPED_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg', 'head']);
+const BLOCK_ELEMENTS = new Set([
+  'p', 'br', 'div', 'li', 'ul', 'ol', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'blockquote', 'pre', 'hr', 'section', 'article', 'figure', 'figcaption', 'table', 'dd', 'dt',
+]);
+
+/** Plain text from an HTML fragment: tags removed, script/style contents dropped, entities decoded, whitespace collapsed. */
+export function htmlToText(html: string): string {
+  if (!/[<&]/.test(html)) return collapseWhitespace(html);
+  let out = '';
+  let dropping = 0;
+  const parser = new HtmlParser(
+    {
+      onopentag(name) {
+        if (DROPPED_ELEMENTS.has(name)) dropping += 1;
+        else if (BLOCK_ELEMENTS.has(name)) out += ' ';
+      },
+      onclosetag(name) {
+        if (DROPPED_ELEMENTS.has(name)) dropping = Math.max(0, dropping - 1);
+        else if (BLOCK_ELEMENTS.has(name)) out += ' ';
+      },
+      ontext(text) {
+        if (dropping === 0) out += text;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
+  return collapseWhitespace(out);
+}
+
+/** Collapses runs of whitespace (incl. NBSP and zero-width characters) into single spaces and trims. */
+export function collapseWhitespace(text: string): string {
+  return text
+    .replace(/[\u200B-\u200D\uFEFF]/g, '')
+    .replace(/[\s\u00A0]+/g, ' ')
+    .trim();
+}
+
+/** Cuts text to at most `max` characters at a word boundary, adding an ellipsis when it cut. */
+export function truncateAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const slice = text.slice(0, max - 1);
+  const lastSpace = slice.lastIndexOf(' ');
+  const cut = lastSpace > max * 0.6 ? slice.slice(0, lastSpace) : slice;
+  return `${cut.replace(/[\s,.;:!?\-–—]+$/, '')}…`;
+}

@@ -1,0 +1,148 @@
+/**
+ * rss-parser output → NormalizedItem[]: one shape whatever the feed format, with a stable id, a clean
+ * absolute http(s) link, plain-text title and summary, a language and a trustworthy date.
+ */
+import { createHash } from 'node:crypto';
+import type { NormalizedItem } from './item.js';
+import type { ParsedFeed } from './parse.js';
+import { collapseWhitespace, flattenLink, flattenText, htmlToText, truncateAtWord } from './feed-text.js';
+
+/** What normalizing needs to know beyond the document itself. */
+export type NormalizeContext = {
+  feedId: string;
+  /** When the document was fetched (ms since epoch): the fallback and the ceiling for dates. */
+  fetchedAt: number;
+  /** Language from the source config, used when neither item nor feed declares one. */
+  language?: string | null;
+  /** The document's (final) URL, used to resolve relative links. */
+  baseUrl?: string;
+};
+
+/** Summaries are bounded so digests and alerts stay readable. */
+export const SUMMARY_MAX_CHARS = 600;
+const TITLE_FROM_SUMMARY_MAX_CHARS = 120;
+// Clocks drift and time zones get mislabelled; only dates clearly in the future are distrusted.
+const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
+
+/** Turns a parsed feed into normalized items, dropping items with neither title nor summary and duplicate ids. */
+export function normalizeItems(feed: ParsedFeed, ctx: NormalizeContext): NormalizedItem[] {
+  const base = feedBase(feed, ctx.baseUrl);
+  const feedLanguage = languageTag(flattenText(feed.language) || flattenText(feed['dc:language']));
+  const configLanguage = languageTag(ctx.language ?? '');
+  const seen = new Set<string>();
+  const items: NormalizedItem[] = [];
+  for (const raw of feed.items ?? []) {
+    const item = normalizeOne(raw as unknown as Record<string, unknown>, ctx, base, feedLanguage ?? configLanguage);
+    if (!item || seen.has(item.id)) continue;
+    seen.add(item.id);
+    items.push(item);
+  }
+  return items;
+}
+
+function normalizeOne(
+  raw: Record<string, unknown>,
+  ctx: NormalizeContext,
+  base: string | undefined,
+  fallbackLanguage: string | null,
+): NormalizedItem | null {
+  const summary = truncateAtWord(summaryText(raw), SUMMARY_MAX_CHARS);
+  let title = htmlToText(flattenText(raw.title));
+  if (title === '') title = truncateAtWord(summary, TITLE_FROM_SUMMARY_MAX_CHARS);
+  if (title === '') return null;
+
+  const guid = collapseWhitespace(flattenText(raw.guid) || flattenText(raw.id));
+  const url = cleanUrl(flattenLink(raw.link), base) ?? (isHttpUrl(guid) ? cleanUrl(guid, base) : null);
+  const dateText = firstText(raw.isoDate, raw.pubDate, raw.published, raw.updated, raw['dc:date']);
+  const { publishedAt, publishedAtEstimated } = publishedDate(dateText, ctx.fetchedAt);
+
+  // The key must not depend on when we fetched, or an undated item would get a new id every poll.
+  const key = guid ? `guid:${guid}` : url ? `link:${url}` : `title:${title}\n${dateText}`;
+  return {
+    id: stableId(ctx.feedId, key),
+    feedId: ctx.feedId,
+    url,
+    title,
+    summary,
+    language: languageTag(flattenText(raw['dc:language'])) ?? fallbackLanguage,
+    publishedAt,
+    publishedAtEstimated,
+    fetchedAt: ctx.fetchedAt,
+  };
+}
+
+/** sha256 of feed id + key, hex, first 32 characters. */
+export function stableId(feedId: string, key: string): string {
+  return createHash('sha256').update(`${feedId}\n${key}`).digest('hex').slice(0, 32);
+}
+
+function summaryText(raw: Record<string, unknown>): string {
+  // The HTML fields first: rss-parser's contentSnippet keeps the text of <script> elements.
+  for (const field of ['summary', 'content', 'content:encoded', 'description', 'contentSnippet']) {
+    const text = htmlToText(flattenText(raw[field]));
+    if (text !== '') return text;
+  }
+  return '';
+}
+
+function firstText(...values: unknown[]): string {
+  for (const value of values) {
+    const text = collapseWhitespace(flattenText(value));
+    if (text !== '') return text;
+  }
+  return '';
+}
+
+/** The feed's date, or fetchedAt (estimated) when it is missing, unparsable or in the future. */
+export function publishedDate(text: string, fetchedAt: number): { publishedAt: number; publishedAtEstimated: boolean } {
+  const parsed = text === '' ? Number.NaN : Date.parse(text);
+  if (!Number.isFinite(parsed)) return { publishedAt: fetchedAt, publishedAtEstimated: true };
+  if (parsed > fetchedAt + FUTURE_TOLERANCE_MS) return { publishedAt: fetchedAt, publishedAtEstimated: true };
+  return { publishedAt: parsed, publishedAtEstimated: false };
+}
+
+function feedBase(feed: ParsedFeed, baseUrl: string | undefined): string | undefined {
+  const feedLink = cleanUrl(flattenLink(feed.link), baseUrl, false);
+  return feedLink ?? (baseUrl && isHttpUrl(baseUrl) ? baseUrl : undefined);
+}
+
+// Query parameters that only say how a reader arrived; dropping them makes one story one URL.
+const TRACKING_PARAMS = new Set([
+  'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'igshid', 'mc_cid', 'mc_eid', 'ocid',
+  '_ga', '_gl', 'mkt_tok', 'cmpid', 'xtor', 'smid', 'ito', 'ns_mchannel', 'ns_source', 'ns_campaign',
+  'ns_linkname', 'ns_fee', 'sr_share', 'spm', 'ref_src', 'ref_url', 'vero_id', 'oly_anon_id', 'oly_enc_id',
+]);
+const TRACKING_PREFIXES = ['utm_', 'at_', 'pk_', 'mtm_', 'hsa_'];
+
+/** An absolute http(s) URL resolved against `base`, tracking parameters removed; null for anything else. */
+export function cleanUrl(raw: string, base?: string, stripTracking = true): string | null {
+  const text = raw.trim();
+  if (text === '') return null;
+  let url: URL;
+  try {
+    url = base ? new URL(text, base) : new URL(text);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (stripTracking) {
+    const tracking = [...url.searchParams.keys()].filter((name) => {
+      const lower = name.toLowerCase();
+      return TRACKING_PARAMS.has(lower) || TRACKING_PREFIXES.some((p) => lower.startsWith(p));
+    });
+    // Touching searchParams re-encodes the whole query, so only do it when something goes.
+    for (const name of tracking) url.searchParams.delete(name);
+    if (/^#(xtor|at_|utm_)/i.test(url.hash)) url.hash = '';
+  }
+  return url.href;
+}
+
+function isHttpUrl(text: string): boolean {
+  return /^https?:\/\//i.test(text);
+}
+
+/** The primary subtag of a language tag (`en-US` → `en`), or null when it is not one. */
+function languageTag(text: string): string | null {
+  const match = /^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$/.exec(text);
+  return match?.[1]?.toLowerCase() ?? null;
+}

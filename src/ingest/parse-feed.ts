@@ -1,0 +1,43 @@
+/**
+ * Bytes → normalized items in one call: decode, parse (with repairs), normalize. The poller,
+ * `sitrep poll` and `sitrep parse` all go through here, so they agree on every item.
+ */
+import type { ParseOutcome } from './feed-result.js';
+import { decodeFeedBytes } from './decode.js';
+import { parseFeedText } from './parse.js';
+import { normalizeItems } from './normalize.js';
+import { collapseWhitespace, flattenText, htmlToText } from './feed-text.js';
+
+/** What parseFeed needs besides the bytes. */
+export type ParseFeedContext = {
+  feedId: string;
+  /** The Content-Type header; its charset wins over the XML declaration. */
+  contentType?: string | null;
+  /** Language from the source config, when the feed declares none. */
+  language?: string | null;
+  /** When the bytes were fetched (ms since epoch). */
+  fetchedAt: number;
+  /** The document's final URL, for resolving relative links. */
+  baseUrl?: string;
+};
+
+/** Decodes, parses and normalizes one feed document; failures come back as `{ ok: false, reason }`, never thrown. */
+export async function parseFeed(bytes: Uint8Array, ctx: ParseFeedContext): Promise<ParseOutcome> {
+  try {
+    if (bytes.length === 0) return { ok: false, reason: 'empty body' };
+    const { text } = decodeFeedBytes(bytes, ctx.contentType ?? null);
+    const parsed = await parseFeedText(text);
+    if (!parsed.ok) return parsed;
+    const items = normalizeItems(parsed.feed, {
+      feedId: ctx.feedId,
+      fetchedAt: ctx.fetchedAt,
+      language: ctx.language ?? null,
+      ...(ctx.baseUrl ? { baseUrl: ctx.baseUrl } : {}),
+    });
+    const feedTitle = collapseWhitespace(htmlToText(flattenText(parsed.feed.title)));
+    return { ok: true, feedTitle: feedTitle === '' ? null : feedTitle, items, repairs: parsed.repairs };
+  } catch (error) {
+    // Defensive: a bug here must cost one feed, not the poller.
+    return { ok: false, reason: `malformed feed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Feed text → rss-parser output. Parses with `defaultRSS: 2`; when that fails, applies the repairs
+ * of feeds-wild/BASELINE.md one after another (cumulatively) and retries after each. Inputs that
+ * are no feed at all get a short, fixed-form reason instead of a parser stack trace.
+ */
+import Parser from 'rss-parser';
+import {
+  addMissingChannel,
+  closeOpenTags,
+  repairEntities,
+  reserializeLeniently,
+  stripFeedPrefixes,
+} from './xml-repair.js';
+import { rootElementName } from './xml-scan.js';
+
+/** Extra fields we ask rss-parser to keep: the language, wherever a feed puts it. */
+type FeedExtras = { language?: unknown; 'dc:language'?: unknown };
+type ItemExtras = { 'dc:language'?: unknown; updated?: unknown; published?: unknown; 'dc:date'?: unknown };
+
+/** What rss-parser gives back. Its types say string, but fields may hold xml2js objects: flatten before use. */
+export type ParsedFeed = Parser.Output<ItemExtras> & FeedExtras;
+
+/** Outcome of parsing one document's text. `repairs` names each repair that was needed, in order. */
+export type ParseTextOutcome = { ok: true; feed: ParsedFeed; repairs: string[] } | { ok: false; reason: string };
+
+/** Every failure reason starts with one of these (tests and health reports rely on the fixed forms). */
+export const PARSE_FAILURE_FORMS = [/^empty body$/, /^not a feed \(.+\)$/, /^malformed feed: .+$/];
+
+// One instance for the whole process: parseString is synchronous inside and resets xml2js each call.
+const parser: Parser<FeedExtras, ItemExtras> = new Parser({
+  defaultRSS: 2,
+  customFields: { feed: ['language', 'dc:language'], item: ['dc:language', 'updated', 'published', 'dc:date'] },
+});
+
+const REPAIRS: Array<[string, (text: string) => string]> = [
+  ['escaped bare & and unknown entities', repairEntities],
+  ['closed tags left open at end of file', closeOpenTags],
+  ['stripped Atom/RSS namespace prefixes', stripFeedPrefixes],
+  ['added missing <channel>', addMissingChannel],
+  ['re-serialized leniently (htmlparser2)', reserializeLeniently],
+];
+
+/** Parses feed text, repairing broken XML where it can; never throws or rejects. */
+export async function parseFeedText(text: string): Promise<ParseTextOutcome> {
+  try {
+    return await parseWithRepairs(text);
+  } catch (error) {
+    return { ok: false, reason: `malformed feed: ${firstLine(error)}` };
+  }
+}
+
+async function parseWithRepairs(input: string): Promise<ParseTextOutcome> {
+  const text = input.replace(/^\uFEFF/, '');
+  if (text.trim() === '') return { ok: false, reason: 'empty body' };
+
+  const root = rootElementName(text);
+  const notFeed = notAFeedReason(text, root);
+  if (notFeed) {
+    const carved = carveEmbeddedFeed(text);
+    if (carved) {
+      const result = await parseWithRepairs(carved);
+      if (result.ok) return { ...result, repairs: ['took the Atom feed embedded in an XHTML page', ...result.repairs] };
+    }
+    return { ok: false, reason: notFeed };
+  }
+
+  let current = text;
+  let lastError = await tryParse(current);
+  if (lastError.ok) return { ok: true, feed: lastError.feed, repairs: [] };
+  const applied: string[] = [];
+  for (const [label, repair] of REPAIRS) {
+    const next = repair(current);
+    if (next === current) continue;
+    current = next;
+    applied.push(label);
+    lastError = await tryParse(current);
+    if (lastError.ok) return { ok: true, feed: lastError.feed, repairs: applied };
+  }
+  return { ok: false, reason: `malformed feed: ${lastError.message}` };
+}
+
+async function tryParse(text: string): Promise<{ ok: true; feed: ParsedFeed } | { ok: false; message: string }> {
+  try {
+    const feed = (await parser.parseString(text)) as ParsedFeed;
+    if (!feed || !Array.isArray(feed.items)) return { ok: false, message: 'no items list' };
+    return { ok: true, feed };
+  } catch (error) {
+    return { ok: false, message: firstLine(error) };
+  }
+}
+
+/** Why a document whose root is not a feed root is no feed, or null when the root looks like a feed. */
+function notAFeedReason(text: string, root: string | null): string | null {
+  if (root === null) {
+    if (/^\s*[{[]/.test(text)) return 'not a feed (JSON document)';
+    if (withoutCommentsAndDeclarations(text).trim() === '') return 'empty body';
+    return /<html|<body/i.test(text) ? 'not a feed (HTML page)' : 'not a feed (no XML root element)';
+  }
+  const local = root.replace(/^.*:/, '');
+  if (local === 'rss' || local === 'feed' || local === 'RDF') return null;
+  if (['html', 'head', 'body'].includes(root.toLowerCase()) || /^\s*<!doctype\s+html/i.test(text)) return 'not a feed (HTML page)';
+  if (root === 'CHANNEL') return 'not a feed (CDF document)';
+  if (local === 'item' || local === 'entry') return `not a feed (a lone <${local}> fragment)`;
+  return `not a feed (root element <${root.slice(0, 40)}>)`;
+}
+
+function withoutCommentsAndDeclarations(text: string): string {
+  return text.replace(/<!--[\s\S]*?(-->|$)|<\?[\s\S]*?(\?>|$)|<![\s\S]*?(>|$)/g, '');
+}
+
+/** An Atom `<feed>` inside an XHTML page can be cut out and parsed on its own. */
+function carveEmbeddedFeed(text: string): string | null {
+  const start = text.search(/<feed[\s>][^>]*?xmlns=["']http:\/\/www\.w3\.org\/2005\/Atom["']/);
+  if (start < 0) return null;
+  const end = text.lastIndexOf('</feed>');
+  return end > start ? text.slice(start, end + '</feed>'.length) : null;
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = (message.split('\n')[0] ?? '').trim().slice(0, 200);
+  return line === '' ? 'unknown error' : line;
+}

@@ -1,0 +1,173 @@
+import { describe, it, expect } from 'vitest';
+import { cleanUrl, normalizeItems, publishedDate, SUMMARY_MAX_CHARS } from '../../src/ingest/normalize.js';
+import { parseFeedText, type ParsedFeed } from '../../src/ingest/parse.js';
+import { parseFeed } from '../../src/ingest/parse-feed.js';
+
+const FETCHED_AT = Date.parse('2025-06-01T12:00:00Z');
+
+type ItemSpec = { title?: string; link?: string; guid?: string; description?: string; pubDate?: string; extra?: string };
+function makeItem({ title, link, guid, description, pubDate, extra = '' }: ItemSpec): string {
+  return (
+    '<item>' +
+    (title !== undefined ? `<title>${title}</title>` : '') +
+    (link !== undefined ? `<link>${link}</link>` : '') +
+    (guid !== undefined ? `<guid>${guid}</guid>` : '') +
+    (description !== undefined ? `<description>${description}</description>` : '') +
+    (pubDate !== undefined ? `<pubDate>${pubDate}</pubDate>` : '') +
+    extra +
+    '</item>'
+  );
+}
+const makeFeed = (items: string, channel = '<link>https://news.example.org/section/</link>') =>
+  `<rss version="2.0"><channel><title>Feed</title>${channel}${items}</channel></rss>`;
+
+async function normalize(xml: string, ctx: { language?: string | null; baseUrl?: string } = {}) {
+  const parsed = await parseFeedText(xml);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return normalizeItems(parsed.feed, { feedId: 'feed-1', fetchedAt: FETCHED_AT, ...ctx });
+}
+
+describe('normalizeItems', () => {
+  it('removes tracking parameters and keeps the others', async () => {
+    const link = 'https://news.example.org/a?id=7&amp;utm_source=rss&amp;utm_medium=feed&amp;fbclid=x&amp;gclid=y&amp;at_medium=RSS&amp;ocid=z&amp;mc_cid=1';
+    const [item] = await normalize(makeFeed(makeItem({ title: 'T', link })));
+    expect(item?.url).toBe('https://news.example.org/a?id=7');
+  });
+
+  it('resolves a relative link against the feed link', async () => {
+    const [item] = await normalize(makeFeed(makeItem({ title: 'T', link: '../story/42' })));
+    expect(item?.url).toBe('https://news.example.org/story/42');
+  });
+
+  it('resolves against the document URL when the feed has no link', async () => {
+    const [item] = await normalize(makeFeed(makeItem({ title: 'T', link: '/story/1' }), ''), {
+      baseUrl: 'https://final.example.net/feeds/rss.xml',
+    });
+    expect(item?.url).toBe('https://final.example.net/story/1');
+  });
+
+  it('drops a javascript: link but keeps the item', async () => {
+    const [item] = await normalize(makeFeed(makeItem({ title: 'Kept', link: 'javascript:alert(1)' })));
+    expect(item?.title).toBe('Kept');
+    expect(item?.url).toBeNull();
+  });
+
+  it('strips HTML from title and summary, drops script contents and decodes entities', async () => {
+    const description =
+      '&lt;p&gt;M23 &amp;amp; FARDC &lt;b&gt;clash&lt;/b&gt; near&amp;nbsp;Sake&lt;/p&gt;&lt;script&gt;steal(document.cookie)&lt;/script&gt;&lt;style&gt;p{color:red}&lt;/style&gt;';
+    const [item] = await normalize(makeFeed(makeItem({ title: '&lt;i&gt;Ceasefire&lt;/i&gt;   holds', description })));
+    expect(item?.title).toBe('Ceasefire holds');
+    expect(item?.summary).toBe('M23 & FARDC clash near Sake');
+  });
+
+  it('bounds the summary at a word boundary with an ellipsis', async () => {
+    const long = Array.from({ length: 300 }, (_, i) => `word${i}`).join(' ');
+    const [item] = await normalize(makeFeed(makeItem({ title: 'T', description: long })));
+    expect(item?.summary.length).toBeLessThanOrEqual(SUMMARY_MAX_CHARS);
+    expect(item?.summary.endsWith('…')).toBe(true);
+    expect(item?.summary).toMatch(/word\d+…$/);
+  });
+
+  it('takes a title from the summary, and drops an item with neither', async () => {
+    const items = await normalize(
+      makeFeed(makeItem({ description: 'Talks in Doha resumed on Monday.', guid: 'a' }) + makeItem({ link: 'https://x.org/', guid: 'b' })),
+    );
+    expect(items.map((i) => i.title)).toEqual(['Talks in Doha resumed on Monday.']);
+  });
+
+  it('clamps a date in the future to fetchedAt and marks it estimated', async () => {
+    const [item] = await normalize(makeFeed(makeItem({ title: 'T', pubDate: 'Mon, 01 Jan 2035 00:00:00 GMT' })));
+    expect(item?.publishedAt).toBe(FETCHED_AT);
+    expect(item?.publishedAtEstimated).toBe(true);
+  });
+
+  it('estimates a missing or unparsable date as fetchedAt, keeps a good one', async () => {
+    const items = await normalize(
+      makeFeed(
+        makeItem({ title: 'No date', guid: '1' }) +
+          makeItem({ title: 'Bad date', guid: '2', pubDate: 'sometime last week' }) +
+          makeItem({ title: 'Good date', guid: '3', pubDate: 'Sun, 01 Jun 2025 08:30:00 GMT' }),
+      ),
+    );
+    expect(items.map((i) => [i.publishedAt, i.publishedAtEstimated])).toEqual([
+      [FETCHED_AT, true],
+      [FETCHED_AT, true],
+      [Date.parse('2025-06-01T08:30:00Z'), false],
+    ]);
+  });
+
+  it('flattens xml2js objects in title, guid and link', async () => {
+    const xml =
+      '<feed xmlns="http://www.w3.org/2005/Atom"><title>F</title><entry>' +
+      '<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Goma <b>airport</b> reopens</div></title>' +
+      '<id type="x">urn:entry:1</id><link href="https://example.org/goma"/></entry></feed>';
+    const [item] = await normalize(xml);
+    expect(item?.title).toContain('Goma');
+    expect(item?.title).toContain('airport');
+    expect(typeof item?.title).toBe('string');
+    expect(item?.url).toBe('https://example.org/goma');
+  });
+
+  it('dedupes items with the same id within one document', async () => {
+    const items = await normalize(makeFeed(makeItem({ title: 'A', guid: 'same' }) + makeItem({ title: 'A again', guid: 'same' })));
+    expect(items.map((i) => i.title)).toEqual(['A']);
+  });
+
+  it('uses the item language, then the feed, then the config', async () => {
+    const extra = '<dc:language>fr</dc:language>';
+    const ns = ' version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"';
+    const withItem = await normalize(`<rss${ns}><channel><language>en-US</language>${makeItem({ title: 'T', extra })}</channel></rss>`);
+    expect(withItem[0]?.language).toBe('fr');
+    const withFeed = await normalize(`<rss${ns}><channel><language>en-US</language>${makeItem({ title: 'T' })}</channel></rss>`);
+    expect(withFeed[0]?.language).toBe('en');
+    const withConfig = await normalize(makeFeed(makeItem({ title: 'T' })), { language: 'sw' });
+    expect(withConfig[0]?.language).toBe('sw');
+  });
+
+  it('survives an empty parsed feed object', () => {
+    expect(normalizeItems({ items: [] } as ParsedFeed, { feedId: 'f', fetchedAt: FETCHED_AT })).toEqual([]);
+  });
+});
+
+describe('ids', () => {
+  it('stay the same across two parses, also for undated items without guid or link', async () => {
+    const xml = new TextEncoder().encode(
+      makeFeed(makeItem({ title: 'Undated, no link' }) + makeItem({ title: 'G', guid: 'g-1' }) + makeItem({ title: 'L', link: 'https://x.org/l' })),
+    );
+    const first = await parseFeed(xml, { feedId: 'kivu', fetchedAt: FETCHED_AT });
+    const second = await parseFeed(xml, { feedId: 'kivu', fetchedAt: FETCHED_AT + 3_600_000 });
+    if (!first.ok || !second.ok) throw new Error('parse failed');
+    expect(first.items.map((i) => i.id)).toEqual(second.items.map((i) => i.id));
+    expect(new Set(first.items.map((i) => i.id)).size).toBe(3);
+    expect(first.items[0]?.id).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('differ between feeds for the same guid', async () => {
+    const xml = new TextEncoder().encode(makeFeed(makeItem({ title: 'G', guid: 'g-1' })));
+    const a = await parseFeed(xml, { feedId: 'a', fetchedAt: FETCHED_AT });
+    const b = await parseFeed(xml, { feedId: 'b', fetchedAt: FETCHED_AT });
+    expect(a.ok && b.ok && a.items[0]?.id !== b.items[0]?.id).toBe(true);
+  });
+
+  it('ignore tracking parameters when an item has only a link', async () => {
+    const one = await normalize(makeFeed(makeItem({ title: 'T', link: 'https://x.org/s?utm_source=a' })));
+    const two = await normalize(makeFeed(makeItem({ title: 'T', link: 'https://x.org/s?utm_source=b' })));
+    expect(one[0]?.id).toBe(two[0]?.id);
+  });
+});
+
+describe('helpers', () => {
+  it('cleanUrl keeps only http(s) and leaves an untouched query as it was', () => {
+    expect(cleanUrl('mailto:a@b.org')).toBeNull();
+    expect(cleanUrl('data:text/html,x')).toBeNull();
+    expect(cleanUrl('https://x.org/a?q=a%20b&p=1')).toBe('https://x.org/a?q=a%20b&p=1');
+    expect(cleanUrl('https://x.org/a#xtor=RSS-1')).toBe('https://x.org/a');
+  });
+
+  it('publishedDate trusts a date a few minutes ahead (clock skew)', () => {
+    expect(publishedDate(new Date(FETCHED_AT + 5 * 60_000).toISOString(), FETCHED_AT)).toEqual({
+      publishedAt: FETCHED_AT + 5 * 60_000,
+      publishedAtEstimated: false,
+    });
+  });
+});
