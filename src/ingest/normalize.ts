@@ -21,10 +21,12 @@ export type NormalizeContext = {
 /** Summaries are bounded so digests and alerts stay readable. */
 export const SUMMARY_MAX_CHARS = 600;
 const TITLE_FROM_SUMMARY_MAX_CHARS = 120;
+/** Title given to an entry that has neither title, summary nor link. */
+export const UNTITLED = '(untitled)';
 // Clocks drift and time zones get mislabelled; only dates clearly in the future are distrusted.
 const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
 
-/** Turns a parsed feed into normalized items, dropping items with neither title nor summary and duplicate ids. */
+/** Turns a parsed feed into normalized items (duplicate ids within one document dropped). */
 export function normalizeItems(feed: ParsedFeed, ctx: NormalizeContext): NormalizedItem[] {
   const base = feedBase(feed, ctx.baseUrl);
   const feedLanguage = languageTag(flattenText(feed.language) || flattenText(feed['dc:language']));
@@ -49,10 +51,12 @@ function normalizeOne(
   const summary = truncateAtWord(summaryText(raw), SUMMARY_MAX_CHARS);
   let title = htmlToText(flattenText(raw.title));
   if (title === '') title = truncateAtWord(summary, TITLE_FROM_SUMMARY_MAX_CHARS);
-  if (title === '') return null;
 
   const guid = collapseWhitespace(flattenText(raw.guid) || flattenText(raw.id));
   const url = cleanUrl(flattenLink(raw.link), base) ?? (isHttpUrl(guid) ? cleanUrl(guid, base) : null);
+  // An entry the feed published is kept even when it carries no text (a feed reader shows it as
+  // untitled); it still gets a stable id, and with no words it simply matches no topic.
+  if (title === '') title = url ?? UNTITLED;
   const dateText = firstText(raw.isoDate, raw.pubDate, raw.published, raw.updated, raw['dc:date']);
   const { publishedAt, publishedAtEstimated } = publishedDate(dateText, ctx.fetchedAt);
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { cleanUrl, normalizeItems, publishedDate, SUMMARY_MAX_CHARS } from '../../src/ingest/normalize.js';
+import { cleanUrl, normalizeItems, publishedDate, SUMMARY_MAX_CHARS, UNTITLED } from '../../src/ingest/normalize.js';
 import { parseFeedText, type ParsedFeed } from '../../src/ingest/parse.js';
 import { parseFeed } from '../../src/ingest/parse-feed.js';
 
@@ -68,11 +68,15 @@ describe('normalizeItems', () => {
     expect(item?.summary).toMatch(/word\d+…$/);
   });
 
-  it('takes a title from the summary, and drops an item with neither', async () => {
+  it('takes a title from the summary, else the link, else calls the entry untitled', async () => {
     const items = await normalize(
-      makeFeed(makeItem({ description: 'Talks in Doha resumed on Monday.', guid: 'a' }) + makeItem({ link: 'https://x.org/', guid: 'b' })),
+      makeFeed(
+        makeItem({ description: 'Talks in Doha resumed on Monday.', guid: 'a' }) +
+          makeItem({ link: 'https://x.org/', guid: 'b' }) +
+          makeItem({ guid: 'c' }),
+      ),
     );
-    expect(items.map((i) => i.title)).toEqual(['Talks in Doha resumed on Monday.']);
+    expect(items.map((i) => i.title)).toEqual(['Talks in Doha resumed on Monday.', 'https://x.org/', UNTITLED]);
   });
 
   it('clamps a date in the future to fetchedAt and marks it estimated', async () => {
