@@ -1,0 +1,149 @@
+/**
+ * Loads a config folder: sources.yaml, topics.yaml and the optional settings.yaml. Every problem in every
+ * file is collected, so one run of `sitrep check-config` lists them all.
+ */
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { formatDuration } from './duration.js';
+import { formatPath, type ConfigProblem } from './problems.js';
+import { defaultSettings, settingsFileSchema, toSettings, type Settings } from './settings-schema.js';
+import { classifyLocation, duplicateIdProblems, resolveFeeds, sourcesFileSchema, type FeedConfig } from './sources-schema.js';
+import { topicsFileSchema, type TopicsFile } from './topics-schema.js';
+import { validate } from './validate.js';
+import { readYamlFile, type YamlFile } from './yaml-file.js';
+
+export { formatProblem, type ConfigProblem } from './problems.js';
+export { resolveConfigDir, resolveDbPath } from './env.js';
+
+/** Everything the config folder says, validated and with defaults applied. */
+export type SitrepConfig = {
+  /** The folder as given. */
+  dir: string;
+  /** The files read (paths as given); settings is null when there is no settings.yaml. */
+  files: { sources: string; topics: string; settings: string | null };
+  /** Every listed feed, enabled or not, in file order. */
+  feeds: FeedConfig[];
+  /** Feeds fetched at the same time. */
+  concurrency: number;
+  topics: TopicsFile;
+  settings: Settings;
+};
+
+/** What loadConfig gives: the config, or every problem found. */
+export type LoadConfigResult = { ok: true; config: SitrepConfig } | { ok: false; problems: ConfigProblem[] };
+
+/** Options of loadConfig. */
+export type LoadConfigOptions = {
+  /**
+   * Topics file to use instead of the folder's (path relative to the working directory). Without it,
+   * `topicsFile:` in sources.yaml (relative to the folder) is used, else `<dir>/topics.yaml`.
+   */
+  topicsFile?: string;
+};
+
+/** Loads and validates the config folder `dir`. Never throws for a bad config: problems are data. */
+export async function loadConfig(dir: string, options: LoadConfigOptions = {}): Promise<LoadConfigResult> {
+  const problems: ConfigProblem[] = [];
+
+  const sourcesPath = join(dir, 'sources.yaml');
+  const sourcesFile = await readYamlFile(sourcesPath);
+  let sources: z.output<typeof sourcesFileSchema> | null = null;
+  let feeds: FeedConfig[] = [];
+  if (sourcesFile.ok) {
+    const parsed = validate(sourcesFileSchema, sourcesFile.yaml.data, sourcesPath, sourcesFile.yaml.lineOf);
+    const duplicates = duplicateIdProblems(sourcesFile.yaml.data, sourcesPath, sourcesFile.yaml.lineOf);
+    problems.push(...(parsed.ok ? [] : parsed.problems), ...duplicates);
+    if (parsed.ok) {
+      sources = parsed.data;
+      feeds = resolveFeeds(parsed.data, dir);
+      problems.push(...(await missingFileProblems(sources.feeds, feeds, sourcesPath, sourcesFile.yaml)));
+    }
+  } else {
+    problems.push(...sourcesFile.problems);
+  }
+
+  const topicsPath = options.topicsFile ?? join(dir, topicsFileFrom(sourcesFile.ok ? sourcesFile.yaml.data : null) ?? 'topics.yaml');
+  const topicsFile = await readYamlFile(topicsPath);
+  let topics: TopicsFile | null = null;
+  if (topicsFile.ok) {
+    const parsed = validate(topicsFileSchema, topicsFile.yaml.data, topicsPath, topicsFile.yaml.lineOf);
+    if (parsed.ok) topics = parsed.data;
+    else problems.push(...parsed.problems);
+  } else {
+    problems.push(...topicsFile.problems);
+  }
+
+  const settingsPath = join(dir, 'settings.yaml');
+  const settingsFile = await readYamlFile(settingsPath);
+  let settings: Settings | null = null;
+  if (settingsFile.ok) {
+    const parsed = validate(settingsFileSchema, settingsFile.yaml.data, settingsPath, settingsFile.yaml.lineOf);
+    if (parsed.ok) {
+      settings = toSettings(parsed.data);
+      if (settings.delivery.retryMaxMs < settings.delivery.retryBaseMs) {
+        problems.push({
+          file: settingsPath,
+          path: 'delivery.retryMax',
+          message: `must not be shorter than delivery.retryBase (${formatDuration(settings.delivery.retryBaseMs)})`,
+          line: settingsFile.yaml.lineOf(['delivery', 'retryMax']),
+        });
+      }
+    } else problems.push(...parsed.problems);
+  } else if (settingsFile.missing) {
+    settings = defaultSettings();
+  } else {
+    problems.push(...settingsFile.problems);
+  }
+
+  if (problems.length > 0 || !sources || !topics || !settings) return { ok: false, problems };
+  return {
+    ok: true,
+    config: {
+      dir,
+      files: { sources: sourcesPath, topics: topicsPath, settings: settingsFile.ok ? settingsPath : null },
+      feeds,
+      concurrency: sources.defaults.concurrency,
+      topics,
+      settings,
+    },
+  };
+}
+
+function topicsFileFrom(raw: unknown): string | null {
+  const value = (raw as { topicsFile?: unknown } | null)?.topicsFile;
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** Enabled feeds that name a local file which is not there: caught now rather than at the first poll. */
+async function missingFileProblems(
+  listed: readonly { url: string; enabled: boolean }[],
+  feeds: readonly FeedConfig[],
+  file: string,
+  yaml: YamlFile,
+): Promise<ConfigProblem[]> {
+  const problems: ConfigProblem[] = [];
+  for (const [index, feed] of feeds.entries()) {
+    const original = listed[index];
+    if (!original || !feed.enabled || classifyLocation(original.url).kind === 'http') continue;
+    let localPath: string;
+    try {
+      localPath = fileURLToPath(feed.url);
+    } catch {
+      problems.push({ file, path: formatPath(['feeds', index, 'url']), message: 'must be a file: URL with an absolute path' });
+      continue;
+    }
+    try {
+      await access(localPath);
+    } catch {
+      problems.push({
+        file,
+        path: formatPath(['feeds', index, 'url']),
+        message: `file not found: ${original.url} (looked for ${resolve(localPath)})`,
+        line: yaml.lineOf(['feeds', index, 'url']),
+      });
+    }
+  }
+  return problems;
+}

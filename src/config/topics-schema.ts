@@ -1,0 +1,172 @@
+/**
+ * topics.yaml: the tracked topics, written as concepts a reader can check: words that decide a topic on
+ * their own, combinations that only count together, and vetoes. Adding a topic needs YAML, not code.
+ *
+ * Term syntax (see feeds/topics.yaml for the long form): a word or phrase, matched on whole folded words
+ * (case, accents, dashes and quotes do not matter; "cessez-le-feu" = "cessez le feu"); a trailing `*` on a
+ * word is a prefix wildcard (`negoci*`); English plurals match their singular (`rebel` finds "rebels");
+ * `@name` stands for the list `vocab.name`; `#topic` (in rule groups only) means "that topic matched".
+ */
+import { z } from 'zod';
+
+const SLUG = /^[a-z0-9][a-z0-9-_]*$/;
+const VOCAB_NAME = /^[a-z0-9][a-z0-9-_]*$/;
+// A term is words, optional trailing `*` per word, or a reference; at least one letter or digit.
+const TERM = /^(?:[@#][a-z0-9][a-z0-9-_]*|.*[\p{L}\p{N}].*)$/u;
+
+const termSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(TERM, { error: 'must be a word or phrase (optionally ending in *), @vocab-name or #topic-id' })
+  .meta({ description: 'Word or phrase; trailing * = prefix; @name = a vocab list; #id = that topic matched (rules only).' });
+
+const termListSchema = z.array(termSchema).meta({ description: 'Terms; any one of them counts.' });
+
+const ruleSchema = z
+  .strictObject({
+    all: z
+      .array(termListSchema.min(1))
+      .min(1)
+      .meta({ description: 'Groups of terms; the rule fires when every group has at least one hit.' }),
+    near: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({ description: 'When set, one hit of each group must lie within this many words, in the same field.' }),
+    unless: termListSchema.optional().meta({ description: 'Any hit here stops this rule (not the others).' }),
+    strong: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'When true, the topic\'s `unless` list does not cancel this rule (its own `unless` still does).' }),
+    field: z
+      .enum(['title', 'summary', 'any'])
+      .default('any')
+      .meta({ description: 'Where every hit of this rule must be (default: anywhere).' }),
+  })
+  .meta({ description: 'A combination of terms that only counts together.' });
+
+const signalSchema = z
+  .strictObject({
+    id: z.string().regex(SLUG, { error: 'must be a slug' }),
+    label: z.string().min(1).max(200),
+    terms: termListSchema.min(1),
+    unless: termListSchema.default([]).meta({ description: 'Any hit here cancels the signal (e.g. "fails to hold" for "holding").' }),
+    direction: z
+      .enum(['escalating', 'de-escalating', 'neutral'])
+      .default('neutral')
+      .meta({ description: 'Which way the situation moves when an item carries this signal; the status trend adds these up.' }),
+    weight: z.number().min(0).max(100).default(1).meta({ description: 'How much the signal counts in the trend and in ranking (default 1).' }),
+  })
+  .meta({ description: 'A status signal (e.g. ceasefire violated) read by the status tracker, not by the matcher.' });
+
+const topicSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .max(64)
+      .regex(SLUG, { error: 'must be a slug: lowercase letters, digits, "-" and "_", starting with a letter or digit' })
+      .meta({ description: 'Stable id used in commands, subscriptions and storage.' }),
+    name: z.string().min(1).max(100).meta({ description: 'Display name.' }),
+    description: z.string().max(1000).default('').meta({ description: 'One or two sentences shown in /topics.' }),
+    strong: termListSchema.default([]).meta({ description: 'Terms that decide the topic alone, even when an `unless` term is present.' }),
+    terms: termListSchema.default([]).meta({ description: 'Terms that decide the topic alone unless an `unless` term is present.' }),
+    rules: z.array(ruleSchema).default([]).meta({ description: 'Combinations that decide the topic (vetoed by `unless` too).' }),
+    unless: termListSchema
+      .default([])
+      .meta({ description: 'Look-alike markers: they cancel `terms` and `rules` (not `strong`).' }),
+    implies: z
+      .array(z.string().regex(SLUG))
+      .default([])
+      .meta({ description: 'Topics that also match whenever this one does (e.g. the Doha talks imply the M23 topic).' }),
+    signals: z.array(signalSchema).optional().meta({ description: 'Status signals for this topic.' }),
+  })
+  .meta({ description: 'One tracked topic.' });
+
+/** The whole topics.yaml file. */
+export const topicsFileSchema = z
+  .strictObject({
+    version: z.literal(1).default(1).meta({ description: 'File format version.' }),
+    vocab: z
+      .record(z.string().regex(VOCAB_NAME), termListSchema)
+      .default({})
+      .meta({ description: 'Named term lists shared by topics, used as @name.' }),
+    topics: z.array(topicSchema).min(1, { error: 'must list at least one topic' }),
+  })
+  .superRefine((file, ctx) => {
+    for (const problem of topicsFileProblems(file)) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+  })
+  .meta({ title: 'sitrep topics.yaml', description: 'Topics sitrep matches news items against.' });
+
+/** topics.yaml after parsing, defaults filled in. */
+export type TopicsFile = z.output<typeof topicsFileSchema>;
+/** One topic of topics.yaml. */
+export type TopicConfig = TopicsFile['topics'][number];
+/** One rule of a topic. */
+export type TopicRule = TopicConfig['rules'][number];
+
+/**
+ * Cross-references the schema alone cannot check: duplicate ids, unknown @vocab / #topic / implies,
+ * #topic used outside rules, and cycles of #topic references. Shared with compileTopics.
+ */
+export function topicsFileProblems(file: {
+  vocab: Record<string, string[]>;
+  topics: readonly { id: string; strong: string[]; terms: string[]; unless: string[]; rules: { all: string[][]; unless?: string[] | undefined }[]; implies: string[] }[];
+}): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const ids = new Set<string>();
+  file.topics.forEach((topic, i) => {
+    if (ids.has(topic.id)) problems.push({ path: ['topics', i, 'id'], message: `duplicate topic id "${topic.id}"` });
+    ids.add(topic.id);
+  });
+  const checkList = (list: readonly string[], path: (string | number)[], topicRefs: boolean) =>
+    list.forEach((term, k) => {
+      if (term.startsWith('@') && !Object.hasOwn(file.vocab, term.slice(1)))
+        problems.push({ path: [...path, k], message: `unknown vocab list "${term}"` });
+      if (term.startsWith('#') && !topicRefs)
+        problems.push({ path: [...path, k], message: `"${term}" (a topic reference) is only allowed in rule groups` });
+      if (term.startsWith('#') && topicRefs && !ids.has(term.slice(1)))
+        problems.push({ path: [...path, k], message: `unknown topic "${term.slice(1)}"` });
+    });
+  for (const [name, list] of Object.entries(file.vocab)) checkList(list, ['vocab', name], false);
+  file.topics.forEach((topic, i) => {
+    checkList(topic.strong, ['topics', i, 'strong'], false);
+    checkList(topic.terms, ['topics', i, 'terms'], false);
+    checkList(topic.unless, ['topics', i, 'unless'], false);
+    topic.rules.forEach((rule, r) => {
+      rule.all.forEach((group, g) => checkList(group, ['topics', i, 'rules', r, 'all', g], true));
+      checkList(rule.unless ?? [], ['topics', i, 'rules', r, 'unless'], false);
+    });
+    topic.implies.forEach((id, k) => {
+      if (!ids.has(id)) problems.push({ path: ['topics', i, 'implies', k], message: `unknown topic "${id}"` });
+    });
+  });
+  const cycle = topicReferenceCycle(file.topics);
+  if (cycle) problems.push({ path: ['topics'], message: `topics refer to each other in a circle: ${cycle.join(' → ')}` });
+  return problems;
+}
+
+/** The first cycle of `#topic` references, or null. */
+function topicReferenceCycle(topics: readonly { id: string; rules: { all: string[][] }[] }[]): string[] | null {
+  const refs = new Map(topics.map((t) => [t.id, t.rules.flatMap((r) => r.all.flat()).filter((x) => x.startsWith('#')).map((x) => x.slice(1))]));
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (id: string, trail: string[]): string[] | null => {
+    if (state.get(id) === 'done') return null;
+    if (state.get(id) === 'open') return [...trail.slice(trail.indexOf(id)), id];
+    state.set(id, 'open');
+    for (const next of refs.get(id) ?? []) {
+      const found = visit(next, [...trail, id]);
+      if (found) return found;
+    }
+    state.set(id, 'done');
+    return null;
+  };
+  for (const id of refs.keys()) {
+    const found = visit(id, []);
+    if (found) return found;
+  }
+  return null;
+}

@@ -1,0 +1,46 @@
+import { describe, it, expect } from 'vitest';
+import { defaultSettings, isValidTimeZone, settingsFileSchema, toSettings } from '../../src/config/settings-schema.js';
+import { formatProblem } from '../../src/config/problems.js';
+import { validate } from '../../src/config/validate.js';
+
+function problems(data: unknown): string[] {
+  const result = validate(settingsFileSchema, data, 'feeds/settings.yaml');
+  return result.ok ? [] : result.problems.map(formatProblem);
+}
+
+describe('settings.yaml schema', () => {
+  it('has the documented defaults, durations in milliseconds', () => {
+    expect(defaultSettings()).toEqual({
+      alerts: { perChannelPerHour: 12, maxItemAgeMs: 48 * 3_600_000, backlogOnSubscribe: 0 },
+      delivery: { maxAttempts: 8, retryBaseMs: 10_000, retryMaxMs: 30 * 60_000 },
+      digest: { time: '08:00', timezone: 'UTC', maxStoriesPerTopic: 8 },
+      storage: { retentionMs: 30 * 86_400_000 },
+      poll: { backoffMaxMs: 6 * 3_600_000 },
+    });
+  });
+
+  it('keeps the defaults of keys a partial file leaves out', () => {
+    const settings = toSettings(settingsFileSchema.parse({ digest: { timezone: 'Africa/Kinshasa' }, alerts: { maxItemAge: '12h' } }));
+    expect(settings.digest).toEqual({ time: '08:00', timezone: 'Africa/Kinshasa', maxStoriesPerTopic: 8 });
+    expect(settings.alerts.maxItemAgeMs).toBe(12 * 3_600_000);
+    expect(settings.alerts.perChannelPerHour).toBe(12);
+  });
+
+  it('refuses a time zone that does not exist', () => {
+    expect(isValidTimeZone('Africa/Lubumbashi')).toBe(true);
+    expect(isValidTimeZone('Africa/Goma')).toBe(false);
+    expect(problems({ digest: { timezone: 'Africa/Goma' } })).toEqual([
+      'feeds/settings.yaml: digest.timezone: must be an IANA time zone such as "UTC", "Africa/Kinshasa" or "Africa/Lubumbashi"',
+    ]);
+  });
+
+  it('refuses a digest time that is not HH:MM', () => {
+    for (const time of ['8:00', '24:00', '08:60', 'eight']) {
+      expect(problems({ digest: { time } }), time).toEqual(['feeds/settings.yaml: digest.time: must be a time of day as HH:MM, such as "08:00"']);
+    }
+  });
+
+  it('catches a misspelt section with a suggestion', () => {
+    expect(problems({ alert: { perChannelPerHour: 5 } })).toEqual(['feeds/settings.yaml: unknown key "alert" (did you mean "alerts"?)']);
+  });
+});
