@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { deliveryMigrations } from './migrations-delivery.js';
+import { topicMigrations } from './migrations-topics.js';
 
 /** One schema step: SQL statements executed as a unit. */
 export type Migration = { name: string; sql: string };
@@ -71,7 +72,7 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
-  // ...topicMigrations (src/store/migrations-topics.ts) go here, before delivery's.
+  ...topicMigrations,
   ...deliveryMigrations,
 ];
 

@@ -1,0 +1,316 @@
+/**
+ * The dispatcher sends what the outbox holds. Per channel, every due alert row becomes ONE message, at most
+ * alerts.perChannelPerHour messages per rolling hour; rows over the limit wait and fold into the next
+ * message (never dropped). Failures follow their kind: retry (exponential backoff, dead after
+ * delivery.maxAttempts), gone (the channel's subscriptions end at once), moved (subscriptions follow the
+ * chat to its new id and the message is sent there), rejected (dead). Sent alerts whose stories grew are
+ * edited in place; a failed edit is logged, never fatal.
+ */
+import type Database from 'better-sqlite3';
+import type { ChannelRef } from '../chat/command.js';
+import type { Message } from '../chat/message.js';
+import type { StoryView } from '../chat/views.js';
+import type { Clock } from '../clock.js';
+import type { Settings } from '../config/settings-schema.js';
+import { createOutbox, describeChannel } from './outbox.js';
+import type { ClaimedAlert, ClaimedDigest } from './outbox.js';
+import type { MessageSender, SendResult } from './sender.js';
+import { createSubscriptions } from './subscriptions.js';
+
+const HOUR = 60 * 60_000;
+
+/** A pino-like logger. */
+export type DeliveryLogger = {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
+
+/** What a digest message is built from (src/digest builds it). `topics` is 'all' or topic ids. */
+export type DigestRequest = { channel: ChannelRef; topics: 'all' | string[]; since: number; until: number };
+
+/** Everything the dispatcher is built from. */
+export type DispatcherDeps = {
+  db: Database.Database;
+  senders: ReadonlyMap<ChannelRef['platform'], MessageSender>;
+  clock: Clock;
+  settings: Pick<Settings, 'alerts' | 'delivery' | 'digest'>;
+  /** A story as it is now (current sources), or null when it is no longer stored. */
+  loadStory: (id: string) => StoryView | null;
+  formatAlert: (stories: readonly StoryView[], options: { folded?: number; now?: number }) => Message;
+  formatAlertUpdate: (story: StoryView, options: { now?: number }) => Message;
+  buildDigestMessage: (request: DigestRequest) => Message | Promise<Message>;
+  logger?: DeliveryLogger;
+  /** Stories listed in one alert message; the rest are counted as "+N more". Default 10. */
+  maxStoriesPerMessage?: number;
+  /** Real-time interval between runs once started. Default 1000 ms. */
+  tickMs?: number;
+};
+
+/** What one run did. */
+export type DispatchReport = {
+  /** Messages sent (alerts and digests). */
+  messages: number;
+  /** Rows marked sent. */
+  rowsSent: number;
+  /** Rows waiting for the hourly limit. */
+  held: number;
+  retried: number;
+  dead: number;
+  edited: number;
+  channelsGone: number;
+  channelsMoved: number;
+};
+
+const silentLogger: DeliveryLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Delay before retry `attempts` + 1: base × 2^(attempts − 1) capped at max; a longer Retry-After wins. */
+export function retryDelay(attempts: number, delivery: Settings['delivery'], retryAfterMs?: number): number {
+  const exponent = Math.min(Math.max(0, attempts - 1), 40);
+  const backoff = Math.min(delivery.retryBaseMs * 2 ** exponent, delivery.retryMaxMs);
+  return Math.max(backoff, retryAfterMs ?? 0);
+}
+
+/** Builds the dispatcher; rows left in `sending` by a crash go back to pending here. */
+export function createDispatcher(deps: DispatcherDeps) {
+  const { db, senders, clock, settings } = deps;
+  const logger = deps.logger ?? silentLogger;
+  const maxStories = deps.maxStoriesPerMessage ?? 10;
+  const outbox = createOutbox(db, clock);
+  const subscriptions = createSubscriptions(db, clock, { digestTime: settings.digest.time, timezone: settings.digest.timezone });
+  const recovered = outbox.recoverInterrupted();
+  if (recovered > 0) logger.warn({ rows: recovered }, 'outbox rows interrupted by a restart are pending again');
+
+  const emptyReport = (): DispatchReport => ({
+    messages: 0, rowsSent: 0, held: 0, retried: 0, dead: 0, edited: 0, channelsGone: 0, channelsMoved: 0,
+  });
+  let stopping = false;
+
+  /** Applies a failed send to claimed rows; returns the new channel when the chat moved. */
+  function fail(
+    channel: ChannelRef,
+    rows: readonly { id: number; attempts: number }[],
+    result: Extract<SendResult, { ok: false }>,
+    report: DispatchReport,
+  ): ChannelRef | null {
+    const ids = rows.map((row) => row.id);
+    switch (result.kind) {
+      case 'retry':
+        for (const row of rows) {
+          if (row.attempts >= settings.delivery.maxAttempts) {
+            outbox.kill([row.id], `gave up after ${row.attempts} attempts: ${result.reason}`);
+            report.dead++;
+          } else {
+            outbox.retryLater(row.id, clock.now() + retryDelay(row.attempts, settings.delivery, result.retryAfterMs), result.reason);
+            report.retried++;
+          }
+        }
+        return null;
+      case 'gone': {
+        const reason = `gone: ${result.reason}`;
+        subscriptions.deactivateChannel(channel, reason);
+        outbox.kill(ids, reason);
+        report.dead += ids.length;
+        report.channelsGone++;
+        logger.warn({ channel: describeChannel(channel), reason: result.reason }, 'channel gone; its subscriptions are deactivated');
+        return null;
+      }
+      case 'moved':
+        if (result.movedTo) {
+          subscriptions.moveChannel(channel, result.movedTo);
+          outbox.release(ids);
+          report.channelsMoved++;
+          logger.info({ from: describeChannel(channel), to: describeChannel(result.movedTo) }, 'chat moved; subscriptions follow');
+          return result.movedTo;
+        }
+        outbox.kill(ids, `moved without a new id: ${result.reason}`);
+        report.dead += ids.length;
+        return null;
+      case 'rejected':
+        outbox.kill(ids, `rejected: ${result.reason}`);
+        report.dead += ids.length;
+        return null;
+    }
+  }
+
+  async function sendAlerts(channel: ChannelRef, sender: MessageSender, report: DispatchReport, hops = 0): Promise<void> {
+    const now = clock.now();
+    const recent = outbox.alertsSentSince(channel, now - HOUR);
+    if (recent.count >= settings.alerts.perChannelPerHour) {
+      report.held += outbox.pendingAlertCount(channel);
+      return;
+    }
+    const rows = outbox.claimAlerts(channel, now);
+    if (rows.length === 0) return;
+    const found: { row: ClaimedAlert; story: StoryView }[] = [];
+    const missing: number[] = [];
+    for (const row of rows) {
+      const story = deps.loadStory(row.storyId);
+      if (story) found.push({ row, story });
+      else missing.push(row.id);
+    }
+    if (missing.length > 0) {
+      outbox.kill(missing, 'story no longer stored');
+      report.dead += missing.length;
+    }
+    if (found.length === 0) return;
+    // Newest first; past the cap the rest are counted, and all of them are marked sent with this message.
+    found.sort((a, b) => b.story.publishedAt - a.story.publishedAt);
+    const shown = found.slice(0, maxStories);
+    const folded = found.length - shown.length;
+    const message = deps.formatAlert(
+      shown.map((entry) => entry.story),
+      folded > 0 ? { folded, now } : { now },
+    );
+    const claimed = found.map((entry) => entry.row);
+    const result = await sender.send(channel, message);
+    if (result.ok) {
+      outbox.complete(
+        claimed.map((row) => row.id),
+        { kind: 'alert', channel, messageIds: result.messageIds, storyIds: shown.map((e) => e.story.id), folded },
+      );
+      report.messages++;
+      report.rowsSent += claimed.length;
+      return;
+    }
+    const movedTo = fail(channel, claimed, result, report);
+    const target = movedTo ? senders.get(movedTo.platform) : undefined;
+    // A chain of moves is a platform bug; stop after a few.
+    if (movedTo && target && hops < 3) await sendAlerts(movedTo, target, report, hops + 1);
+  }
+
+  async function sendDigest(digest: ClaimedDigest, sender: MessageSender, report: DispatchReport): Promise<void> {
+    let message: Message;
+    try {
+      message = await deps.buildDigestMessage({
+        channel: digest.channel,
+        topics: digest.topics,
+        since: digest.since,
+        until: digest.occurrence,
+      });
+    } catch (error) {
+      const reason = `building the digest failed: ${error instanceof Error ? error.message : String(error)}`;
+      logger.error({ channel: describeChannel(digest.channel), reason }, 'digest not built');
+      fail(digest.channel, [digest], { ok: false, kind: 'retry', reason }, report);
+      return;
+    }
+    let channel = digest.channel;
+    for (let hop = 0; hop < 3; hop++) {
+      const result = await sender.send(channel, message);
+      if (result.ok) {
+        outbox.complete([digest.id], { kind: 'digest', channel, messageIds: result.messageIds, storyIds: [], folded: 0 });
+        report.messages++;
+        report.rowsSent++;
+        return;
+      }
+      const movedTo = fail(channel, [digest], result, report);
+      if (!movedTo || movedTo.platform !== channel.platform) return;
+      // The row followed the chat (unless that chat already had this digest); claim it again there.
+      if (!outbox.claimOne(digest.id)) return;
+      channel = movedTo;
+    }
+  }
+
+  async function runEdits(report: DispatchReport): Promise<void> {
+    for (const edit of outbox.dueEdits(clock.now())) {
+      if (stopping) return;
+      const sender = senders.get(edit.channel.platform);
+      if (!sender) continue;
+      const stories = edit.storyIds.map((id) => deps.loadStory(id)).filter((story) => story !== null);
+      if (stories.length === 0) {
+        outbox.editDrop(edit.id);
+        continue;
+      }
+      const now = clock.now();
+      const message =
+        stories.length === 1 && edit.folded === 0
+          ? deps.formatAlertUpdate(stories[0]!, { now })
+          : deps.formatAlert(stories, edit.folded > 0 ? { folded: edit.folded, now } : { now });
+      const result = await sender.edit(edit.channel, edit.messageIds, message);
+      if (result.ok) {
+        outbox.editDone(edit.id);
+        report.edited++;
+      } else if (result.kind === 'retry' && edit.editAttempts + 1 < settings.delivery.maxAttempts) {
+        outbox.editLater(edit.id, clock.now() + retryDelay(edit.editAttempts + 1, settings.delivery, result.retryAfterMs));
+      } else {
+        outbox.editDrop(edit.id);
+        logger.warn({ channel: describeChannel(edit.channel), reason: result.reason }, 'alert edit failed; the alert stays as sent');
+      }
+    }
+  }
+
+  async function dispatch(): Promise<DispatchReport> {
+    const report = emptyReport();
+    const platforms = new Set(senders.keys());
+    for (const channel of outbox.dueAlertChannels(clock.now())) {
+      if (stopping) break;
+      const sender = senders.get(channel.platform);
+      if (sender) await sendAlerts(channel, sender, report);
+    }
+    for (const digest of outbox.claimDigests(clock.now(), platforms)) {
+      // Claimed but not attempted when stopping: back to pending without counting the attempt.
+      if (stopping) {
+        outbox.release([digest.id]);
+        continue;
+      }
+      await sendDigest(digest, senders.get(digest.channel.platform)!, report);
+    }
+    if (!stopping) await runEdits(report);
+    return report;
+  }
+
+  let running: Promise<DispatchReport> | null = null;
+  let again = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  /** One pass over everything due; concurrent calls share a pass (and one more follows if asked meanwhile). */
+  function runOnce(): Promise<DispatchReport> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = dispatch()
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'dispatch pass failed');
+        return emptyReport();
+      })
+      .finally(() => {
+        running = null;
+        if (again && !stopping) {
+          again = false;
+          void runOnce();
+        }
+      });
+    return running;
+  }
+
+  function schedule(): void {
+    if (stopping) return;
+    timer = setTimeout(() => {
+      void runOnce().finally(schedule);
+    }, deps.tickMs ?? 1000);
+  }
+
+  return {
+    runOnce,
+    /** Runs a pass every tickMs until stop(). */
+    start(): void {
+      stopping = false;
+      void runOnce().finally(schedule);
+    },
+    /** Stops the loop; waits for the send in flight (at most `graceMs`, default 4 s). */
+    async stop(graceMs = 4000): Promise<void> {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      const inFlight = running;
+      if (!inFlight) return;
+      let wait: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([inFlight, new Promise<void>((resolve) => (wait = setTimeout(resolve, graceMs)))]);
+      clearTimeout(wait);
+    },
+  };
+}
+
+/** The dispatcher's API. */
+export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -1,0 +1,111 @@
+/**
+ * Fan-out, after each poll: new stories become outbox rows for the channels subscribed to their topics;
+ * stories that grew mark the alerts already sent for an edit ("+N sources") instead of a new alert.
+ * Running it twice on the same input inserts nothing more (the outbox is unique).
+ */
+import type Database from 'better-sqlite3';
+import type { Clock } from '../clock.js';
+import type { Settings } from '../config/settings-schema.js';
+import type { NormalizedItem } from '../ingest/item.js';
+import { createOutbox } from './outbox.js';
+import { createSubscriptions } from './subscriptions.js';
+import type { Subscription } from './subscriptions.js';
+
+/** What classification says happened to a story in this poll (src/topics/classify.ts produces it). */
+export type StoryChange = {
+  storyId: string;
+  /** True when this poll started the story. */
+  isNewStory: boolean;
+  /** The items of this poll that went into the story. */
+  itemIds: readonly string[];
+  /** Topic ids the story matches. */
+  topics: readonly string[];
+  /** Distinct outlets before and after this poll. */
+  sourceCountBefore: number;
+  sourceCountAfter: number;
+};
+
+/** What one fan-out did. */
+export type FanOutReport = {
+  /** Outbox rows inserted. */
+  enqueued: number;
+  /** New stories held back, and why. */
+  skipped: { firstFetch: number; tooOld: number };
+  /** Sent alert messages flagged for a "+N sources" edit. */
+  editsFlagged: number;
+};
+
+/** The poll's items as fan-out needs them: when they were published and first seen. */
+export type FanOutItem = Pick<NormalizedItem, 'id' | 'publishedAt' | 'fetchedAt'>;
+
+/** Dependencies of the fan-out. */
+export type FanOutDeps = {
+  db: Database.Database;
+  clock: Clock;
+  settings: Pick<Settings, 'alerts' | 'digest'>;
+};
+
+function wantsTopics(subscription: Subscription, topics: readonly string[]): boolean {
+  if (topics.length === 0) return false;
+  return subscription.topic === 'all' || topics.includes(subscription.topic);
+}
+
+/** Builds the fan-out over the subscriptions and outbox tables. */
+export function createFanOut({ db, clock, settings }: FanOutDeps) {
+  const outbox = createOutbox(db, clock);
+  const subscriptions = createSubscriptions(db, clock, {
+    digestTime: settings.digest.time,
+    timezone: settings.digest.timezone,
+  });
+  const maxAgeMs = settings.alerts.maxItemAgeMs;
+
+  const run = db.transaction(
+    (changes: readonly StoryChange[], items: readonly FanOutItem[], info: { firstFetch: boolean }): FanOutReport => {
+      const report: FanOutReport = { enqueued: 0, skipped: { firstFetch: 0, tooOld: 0 }, editsFlagged: 0 };
+      const byId = new Map(items.map((item) => [item.id, item]));
+      const now = clock.now();
+      const alerting = subscriptions.alerting();
+      const grown: string[] = [];
+
+      for (const change of changes) {
+        if (!change.isNewStory) {
+          if (change.sourceCountAfter > change.sourceCountBefore) grown.push(change.storyId);
+          continue;
+        }
+        // A new feed's backlog is stored, never alerted.
+        if (info.firstFetch) {
+          report.skipped.firstFetch++;
+          continue;
+        }
+        const known = change.itemIds.map((id) => byId.get(id)).filter((item) => item !== undefined);
+        // News is judged by its freshest report; an item published long before it was first seen is old news.
+        const fresh = known.filter((item) => item.fetchedAt - item.publishedAt <= maxAgeMs);
+        if (known.length > 0 && fresh.length === 0) {
+          report.skipped.tooOld++;
+          continue;
+        }
+        const firstSeen = fresh.length > 0 ? Math.min(...fresh.map((item) => item.fetchedAt)) : now;
+        for (const subscription of alerting) {
+          // A subscription receives only stories that arrive after it was made.
+          if (subscription.createdAt > firstSeen || !wantsTopics(subscription, change.topics)) continue;
+          // The per-channel unique index drops a second subscription of the same channel matching this story.
+          report.enqueued += outbox.enqueueAlerts(subscription, [change.storyId]);
+        }
+      }
+      report.editsFlagged = outbox.markStoriesForEdit(grown);
+      return report;
+    },
+  );
+
+  return {
+    /**
+     * Enqueues alerts for the new stories of one feed's poll and flags grown stories' alerts for an edit.
+     * `items` are the poll's new items (for their dates); `firstFetch` marks a newly added feed's backlog.
+     */
+    fanOut: (changes: readonly StoryChange[], items: readonly FanOutItem[], info: { firstFetch: boolean }): FanOutReport =>
+      run.immediate(changes, items, info),
+  };
+}
+
+/** The fan-out's API. */
+export type FanOut = ReturnType<typeof createFanOut>;
