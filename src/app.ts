@@ -1,0 +1,158 @@
+/**
+ * The composition root: the only place concrete things are wired together. Opens the core (config,
+ * store, classifier), builds the services, the delivery chain (fan-out → outbox → dispatcher, digest
+ * scheduler) and the chat platforms (Discord if DISCORD_TOKEN, Telegram if TELEGRAM_BOT_TOKEN, the
+ * console when neither), then polls. `stop()` shuts everything down in reverse order within seconds.
+ */
+import { commands } from '../commands/index.js';
+import { formatDigest } from './chat/format-digest.js';
+import { formatAlert, formatAlertUpdate } from './chat/format-story.js';
+import { createRegistry } from './chat/registry.js';
+import type { ChannelRef } from './chat/command.js';
+import { createAppServices, type AppServices } from './bot-services.js';
+import type { Clock } from './clock.js';
+import { openCore, type Core } from './core.js';
+import type { ConfigProblem, SitrepConfig } from './config/load-config.js';
+import { createDispatcher } from './delivery/dispatcher.js';
+import { createFanOut } from './delivery/fan-out.js';
+import { createDigestScheduler } from './delivery/scheduler.js';
+import type { MessageSender } from './delivery/sender.js';
+import type { Logger } from './logger.js';
+import { createConsolePlatform } from './platforms/console/console-platform.js';
+import { createPlatforms, type ChatPlatform } from './platforms/index.js';
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const STOP_GRACE_MS = 3_000;
+
+/** How to run the bot. */
+export type AppOptions = {
+  globals: { config?: string; db?: string };
+  clock: Clock;
+  logger: Logger;
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream;
+  /** Replaces the database path (the demo's temporary one). */
+  dbPath?: string;
+  /** Adjusts the loaded config before anything uses it (the demo points feeds at its local server). */
+  adjustConfig?: (config: SitrepConfig) => SitrepConfig;
+  /** Run the console even when a platform token is set (the demo does). */
+  forceConsole?: boolean;
+};
+
+/** A running bot. */
+export type RunningApp = {
+  core: Core;
+  services: AppServices;
+  /** Resolves when the console's input ended (piped stdin); never resolves without a console. */
+  consoleDone: Promise<void> | null;
+  /** Runs the dispatcher once now (after a manual action such as the demo's subscription). */
+  dispatchNow(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/** Starts the bot, or returns every config problem (nothing is started then). */
+export async function startApp(options: AppOptions): Promise<{ ok: true; app: RunningApp } | { ok: false; problems: ConfigProblem[] }> {
+  const { clock, logger } = options;
+  const opened = await openCore({
+    globals: options.globals,
+    clock,
+    logger,
+    ...(options.dbPath ? { dbPath: options.dbPath } : {}),
+    ...(options.adjustConfig ? { adjustConfig: options.adjustConfig } : {}),
+  });
+  if (!opened.ok) return opened;
+  const { core } = opened;
+  const { config, env } = core;
+
+  let scheduler: ReturnType<typeof createDigestScheduler> | null = null;
+  const appServices = createAppServices(core, clock, () => scheduler?.refresh());
+  const registry = createRegistry(commands);
+
+  const platforms: ChatPlatform[] = await createPlatforms({
+    env,
+    registry,
+    services: appServices.services,
+    logger,
+    kv: core.kv,
+    onChannelGone: (channel, reason) => {
+      appServices.subscriptions.store.deactivateChannel(channel, reason);
+      logger.warn({ channel, reason }, 'channel gone: its subscriptions are deactivated');
+    },
+  });
+  let consolePlatform: ReturnType<typeof createConsolePlatform> | null = null;
+  if (platforms.length === 0 || options.forceConsole) {
+    consolePlatform = createConsolePlatform({
+      input: options.input,
+      output: options.output,
+      registry,
+      services: appServices.services,
+      logger,
+    });
+  }
+  const senders = new Map<ChannelRef['platform'], MessageSender>();
+  for (const platform of platforms) senders.set(platform.sender.platform, platform.sender);
+  if (consolePlatform) senders.set('console', consolePlatform.sender);
+
+  const dispatcher = createDispatcher({
+    db: core.store.db,
+    senders,
+    clock,
+    settings: config.settings,
+    loadStory: (id) => core.stories.story(id),
+    formatAlert,
+    formatAlertUpdate,
+    buildDigestMessage: ({ topics, since, until }) =>
+      formatDigest(appServices.digests.buildDigest({ since, until, ...(topics === 'all' ? {} : { topicIds: topics }) }), {
+        now: clock.now(),
+      }),
+    logger,
+  });
+  let dispatching: Promise<unknown> = Promise.resolve();
+  const dispatchNow = async () => {
+    // One run at a time; a request during a run queues exactly one more.
+    dispatching = dispatching.then(() => dispatcher.runOnce()).catch((error: unknown) => logger.error({ err: error }, 'dispatch failed'));
+    await dispatching;
+  };
+  scheduler = createDigestScheduler({ db: core.store.db, clock, settings: config.settings, logger, onEnqueued: () => void dispatchNow() });
+
+  const fanOut = createFanOut({ db: core.store.db, clock, settings: config.settings });
+  const poller = core.createPoller(async (changes, { items, firstFetch }) => {
+    const report = fanOut.fanOut(changes, items, { firstFetch });
+    if (report.enqueued > 0 || report.editsFlagged > 0) void dispatchNow();
+  });
+
+  const prune = () => {
+    const pruned = core.store.prune(clock.now(), config.settings.storage.retentionMs);
+    if (pruned.items > 0) logger.info(pruned, 'pruned items past retention');
+  };
+  prune();
+  const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+  pruneTimer.unref();
+
+  for (const platform of platforms) await platform.start();
+  dispatcher.start();
+  scheduler.start();
+  poller.start();
+  const consoleDone = consolePlatform ? consolePlatform.run() : null;
+
+  const names = [...senders.keys()].join(', ');
+  const enabledFeeds = config.feeds.filter((feed) => feed.enabled).length;
+  options.output.write(
+    `sitrep ready: ${enabledFeeds} feed${enabledFeeds === 1 ? '' : 's'}, topics ${core.matcher.topics.map((t) => t.id).join(', ')}; platforms: ${names}` +
+      `${consolePlatform ? ' (type /help)' : ''}\n`,
+  );
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      clearInterval(pruneTimer);
+      scheduler?.stop();
+      await Promise.allSettled([poller.stop(), dispatcher.stop(STOP_GRACE_MS)]);
+      await dispatching;
+      await Promise.allSettled(platforms.map((platform) => platform.stop()));
+      core.close();
+    })();
+    return stopping;
+  };
+  return { ok: true, app: { core, services: appServices, consoleDone, dispatchNow, stop } };
+}

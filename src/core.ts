@@ -1,0 +1,117 @@
+/**
+ * Opens the parts every command shares, in flow order: environment and config (with every problem listed),
+ * the SQLite store, the topic matcher and classifier (re-matching stored items when topics.yaml changed),
+ * and the poller that feeds new items through the classifier. `sitrep poll`, `status`, `digest`, `start`
+ * and `demo` all begin here; src/app.ts adds delivery and the chat platforms on top.
+ */
+import type { Clock } from './clock.js';
+import { readEnv, resolveConfigDir, resolveDbPath, type Env } from './config/env.js';
+import { formatProblem, loadConfig, type ConfigProblem, type SitrepConfig } from './config/load-config.js';
+import { fetchFeed } from './ingest/fetch.js';
+import { parseFeed } from './ingest/parse-feed.js';
+import { createPoller, type NewItemsHandler, type Poller } from './ingest/poller.js';
+import type { Logger } from './logger.js';
+import { createKeyValue, type KeyValue } from './store/key-value.js';
+import { createSqliteStore, type SqliteStore } from './store/sqlite-store.js';
+import { createClassifier, topicsConfigHash, type Classifier } from './topics/classify.js';
+import { compileTopics, type TopicMatcher } from './topics/matcher.js';
+import { compileSignals } from './topics/signals.js';
+import { createStoryQueries, type StoryQueries } from './topics/story-store.js';
+
+/** Where the config and database come from (CLI flags; the environment fills the gaps). */
+export type CoreOptions = {
+  globals: { config?: string; db?: string };
+  clock: Clock;
+  logger: Logger;
+  /** Replaces the database path (the demo uses a temporary one). */
+  dbPath?: string;
+  /** Adjusts the loaded config before anything uses it (the demo points feeds at its local server). */
+  adjustConfig?: (config: SitrepConfig) => SitrepConfig;
+};
+
+/** The shared parts, open. */
+export type Core = {
+  env: Env;
+  config: SitrepConfig;
+  store: SqliteStore;
+  matcher: TopicMatcher;
+  classifier: Classifier;
+  stories: StoryQueries;
+  /** Small persistent settings kept in the database. */
+  kv: KeyValue;
+  dbPath: string;
+  /** Builds a poller whose new items go through the classifier, then to `onStories`. */
+  createPoller(onStories?: StoriesHandler): Poller;
+  close(): void;
+};
+
+/** Called after new items were stored and classified. */
+export type StoriesHandler = (
+  changes: ReturnType<Classifier['processNewItems']>,
+  context: Parameters<NewItemsHandler>[2] & { feedId: string; items: Parameters<NewItemsHandler>[1] },
+) => void | Promise<void>;
+
+/** Opens everything, or returns every config/environment problem found (nothing is opened then). */
+export async function openCore(options: CoreOptions): Promise<{ ok: true; core: Core } | { ok: false; problems: ConfigProblem[] }> {
+  const envResult = readEnv();
+  const configDir = resolveConfigDir(options.globals);
+  const loaded = await loadConfig(configDir);
+  if (!envResult.ok || !loaded.ok) {
+    return { ok: false, problems: [...(envResult.ok ? [] : envResult.problems), ...(loaded.ok ? [] : loaded.problems)] };
+  }
+  const config = options.adjustConfig ? options.adjustConfig(loaded.config) : loaded.config;
+  const dbPath = options.dbPath ?? resolveDbPath(options.globals);
+  const store = createSqliteStore(dbPath, options.clock);
+  const matcher = compileTopics(config.topics);
+  const classifier = createClassifier({
+    db: store.db,
+    matcher,
+    signals: compileSignals(config.topics),
+    clock: options.clock,
+    topicsHash: topicsConfigHash(config.topics),
+  });
+  const rematch = classifier.rematchAll();
+  if (rematch.rematched) options.logger.info(rematch, 'topics changed: stored items re-matched');
+  const feedTitles = new Map(config.feeds.map((feed) => [feed.id, feed.title ?? feed.id]));
+  const stories = createStoryQueries(store.db, feedTitles);
+
+  const core: Core = {
+    env: envResult.env,
+    config,
+    store,
+    matcher,
+    classifier,
+    stories,
+    kv: createKeyValue(store.db),
+    dbPath,
+    createPoller(onStories) {
+      return createPoller({
+        feeds: config.feeds,
+        store,
+        clock: options.clock,
+        fetchFeed,
+        parseFeed,
+        concurrency: config.concurrency,
+        backoffMaxMs: config.settings.poll.backoffMaxMs,
+        logger: options.logger,
+        // Shutdown must finish within seconds (SIGTERM); a fetch still running then is abandoned.
+        stopGraceMs: 2_000,
+        onNewItems: async (feedId, items, context) => {
+          const changes = classifier.processNewItems(items);
+          await onStories?.(changes, { ...context, feedId, items });
+        },
+      });
+    },
+    close() {
+      store.close();
+    },
+  };
+  return { ok: true, core };
+}
+
+/** Prints config problems the way check-config does and gives the exit code. */
+export function reportProblems(problems: readonly ConfigProblem[], write: (text: string) => void): number {
+  for (const problem of problems) write(`${formatProblem(problem)}\n`);
+  write(`sitrep: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}; nothing was started\n`);
+  return 1;
+}
