@@ -9,7 +9,17 @@ import type { BotServices } from './services.js';
 /** One option of a command, in the order users type them. */
 export type OptionSpec =
   | { type: 'topic'; description: string; required?: boolean; allowAll?: boolean }
-  | { type: 'string'; description: string; required?: boolean; choices?: readonly string[]; maxLength?: number; rest?: boolean }
+  | {
+      type: 'string';
+      description: string;
+      required?: boolean;
+      choices?: readonly string[];
+      maxLength?: number;
+      /** Takes the rest of the line (text platforms); must be the last option. */
+      rest?: boolean;
+      /** A checked format: `hh:mm` (a time of day, normalized to 08:00) or `timezone` (IANA, canonicalized). */
+      format?: 'hh:mm' | 'timezone';
+    }
   | { type: 'integer'; description: string; required?: boolean; min?: number; max?: number };
 
 /** Where a command was typed, and where replies and alerts go. */
@@ -29,6 +39,8 @@ export type CommandContext<Options> = {
   channel: ChannelRef;
   user: UserRef;
   services: BotServices;
+  /** Every registered command, so /help is generated from the definitions themselves. */
+  commands: readonly CommandDefinition[];
 };
 
 /** A command: name, options and a handler returning a Message (user mistakes are Messages too). */

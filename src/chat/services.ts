@@ -35,4 +35,6 @@ export type BotServices = {
   subscriptions(channel: ChannelRef): Promise<SubscriptionView[]>;
   /** Defaults for subscriptions, from the config folder. */
   defaults(): { digestTime: string; timezone: string };
+  /** The injected clock's time (ms since epoch), for "2 h ago" in answers. */
+  now(): number;
 };

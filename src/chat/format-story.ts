@@ -1,0 +1,115 @@
+/**
+ * Stories as Messages: the lists /latest and /search answer with, and the alerts the dispatcher sends.
+ * Feed text (titles, outlet names) only ever goes into plain text fields; renderers escape it.
+ */
+import { span } from './message.js';
+import type { Block, Message, Span } from './message.js';
+import type { StoryView } from './views.js';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** An absolute UTC time as people read it in a chat: "27 Nov 08:00 UTC" (the year only when not `now`'s). */
+export function absoluteTime(at: number, now?: number): string {
+  const d = new Date(at);
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  const sameYear = now === undefined || new Date(now).getUTCFullYear() === d.getUTCFullYear();
+  const year = sameYear ? '' : ` ${d.getUTCFullYear()}`;
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()] ?? ''}${year} ${hh}:${mm} UTC`;
+}
+
+/** How long ago, coarse on purpose: "just now", "25 min ago", "3 h ago", "4 d ago". */
+export function relativeTime(at: number, now: number): string {
+  // A clock a little behind the outlet's shows "just now" rather than a negative age.
+  const age = now - at;
+  if (age < MINUTE) return 'just now';
+  if (age < HOUR) return `${Math.floor(age / MINUTE)} min ago`;
+  if (age < 48 * HOUR) return `${Math.floor(age / HOUR)} h ago`;
+  return `${Math.floor(age / (24 * HOUR))} d ago`;
+}
+
+/** "3 h ago (27 Nov 08:00 UTC)" when `now` is known, else the absolute time alone. */
+export function storyTime(at: number, now?: number): string {
+  return now === undefined ? absoluteTime(at) : `${relativeTime(at, now)} (${absoluteTime(at, now)})`;
+}
+
+/** "Reuters", or "Reuters +2 sources" when other outlets carry the same story. */
+export function sourcesLabel(story: Pick<StoryView, 'source' | 'sources'>): string {
+  const others = story.sources.filter((name) => name !== story.source).length;
+  if (others === 0) return story.source;
+  return `${story.source} +${others} ${others === 1 ? 'source' : 'sources'}`;
+}
+
+/** Why a story matched, in one short line: "m23: M23, Goma · ceasefire: truce". */
+export function whyMatched(story: Pick<StoryView, 'topics' | 'evidence'>): string {
+  const parts: string[] = [];
+  for (const topic of story.topics) {
+    const terms = [...new Set((story.evidence[topic] ?? []).map((e) => e.term))];
+    const shown = terms.slice(0, 4);
+    const extra = terms.length > shown.length ? ` +${terms.length - shown.length}` : '';
+    parts.push(shown.length > 0 ? `${topic}: ${shown.join(', ')}${extra}` : topic);
+  }
+  return parts.join(' · ');
+}
+
+/** The story's title as the outlet wrote it, linked when the link is http(s) (renderers check again). */
+export function titleSpan(story: Pick<StoryView, 'title' | 'url'>, style: Omit<Span, 'text' | 'url'> = {}): Span {
+  const title = story.title.trim() === '' ? '(untitled)' : story.title;
+  return story.url ? span(title, { ...style, url: story.url }) : span(title, style);
+}
+
+/** One compact line for a list: title, then "— Reuters +2 sources · 3 h ago". */
+export function storyLine(story: StoryView, options: { now?: number } = {}): Span[] {
+  const when = options.now === undefined ? absoluteTime(story.publishedAt) : relativeTime(story.publishedAt, options.now);
+  return [titleSpan(story), span(` — ${sourcesLabel(story)} · ${when}`)];
+}
+
+/** A titled list of stories (/latest, /search), or the `empty` sentence when there are none. */
+export function formatStories(
+  stories: readonly StoryView[],
+  options: { heading: string; empty: string; now?: number },
+): Message {
+  if (stories.length === 0) return { kind: 'answer', blocks: [{ type: 'text', spans: [span(options.empty)] }] };
+  return {
+    kind: 'answer',
+    blocks: [
+      { type: 'heading', text: options.heading },
+      { type: 'list', items: stories.map((story) => storyLine(story, options)) },
+    ],
+  };
+}
+
+/** The blocks of one story in an alert: linked title heading, source and time, why it matched. */
+export function alertStoryBlocks(story: StoryView, now?: number): Block[] {
+  const blocks: Block[] = [
+    { type: 'heading', text: story.title.trim() === '' ? '(untitled)' : story.title, ...(story.url ? { url: story.url } : {}) },
+    { type: 'note', spans: [span(`${sourcesLabel(story)} · ${storyTime(story.publishedAt, now)}`)] },
+  ];
+  const why = whyMatched(story);
+  if (why !== '') blocks.push({ type: 'note', spans: [span(`Matched ${why}`, { italic: true })] });
+  return blocks;
+}
+
+/**
+ * One alert message for the stories of one poll (never one message per story). `folded` counts stories
+ * the hourly limit kept out of this message, so the reader knows there is more than they see.
+ */
+export function formatAlert(stories: readonly StoryView[], options: { folded?: number; now?: number } = {}): Message {
+  const blocks = stories.flatMap((story) => alertStoryBlocks(story, options.now));
+  const folded = options.folded ?? 0;
+  if (folded > 0) {
+    const noun = folded === 1 ? 'story' : 'stories';
+    blocks.push({
+      type: 'note',
+      spans: [span(`+${folded} more ${noun} held back by the hourly alert limit — /latest lists them.`)],
+    });
+  }
+  return { kind: 'alert', blocks, linkPreviews: stories.length === 1 };
+}
+
+/** The alert re-rendered after more outlets reported the story ("Reuters +2 sources"), for an edit. */
+export function formatAlertUpdate(story: StoryView, options: { now?: number } = {}): Message {
+  return formatAlert([story], options);
+}

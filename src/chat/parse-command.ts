@@ -1,0 +1,202 @@
+/**
+ * Platform-neutral command input: text such as `/status@sitrep_bot M23` (Telegram, the console) becomes a
+ * name and arguments, and every platform's raw option values (Discord passes them structured) go through
+ * one zod validator that answers a user mistake with ONE line naming what is accepted.
+ */
+import { z } from 'zod';
+import type { CommandDefinition, OptionSpec } from './command.js';
+import { usageLine } from './registry.js';
+
+/** A command typed as text. */
+export type ParsedCommand = {
+  /** Lower-cased, without the slash or the @botname suffix. */
+  name: string;
+  /** Whitespace-separated arguments; quotes group words ("peace deal") and are removed. */
+  args: string[];
+  /** Everything after the command word, as typed (trimmed), for an option that takes the rest of the line. */
+  rest: string;
+};
+
+/** The result of validating option values: typed options, or one line telling the user what is accepted. */
+export type OptionsResult = { ok: true; options: Record<string, unknown> } | { ok: false; error: string };
+
+const QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”', '„': '“', '‘': '’', '«': '»' };
+
+/**
+ * Reads `/name@bot arg "two words" …`. Returns null when the text is not a command, or is addressed to
+ * another bot (`/status@otherbot` in a group), so platforms can ignore it silently.
+ */
+export function parseCommandText(text: string, options: { botUsername?: string } = {}): ParsedCommand | null {
+  const trimmed = text.trim();
+  const head = /^\/(\S+)/.exec(trimmed);
+  if (!head?.[1]) return null;
+  const [rawName = '', addressee] = head[1].split('@', 2);
+  if (rawName === '') return null;
+  if (addressee !== undefined && options.botUsername !== undefined) {
+    if (addressee.toLowerCase() !== options.botUsername.replace(/^@/, '').toLowerCase()) return null;
+  }
+  const rest = trimmed.slice(head[0].length).trim();
+  return { name: rawName.toLowerCase(), args: tokenize(rest), rest };
+}
+
+/** Splits on whitespace; a quote at the start of a word groups until its closing quote (or line end). */
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i] ?? '')) i++;
+    if (i >= text.length) break;
+    const close = QUOTES[text[i] ?? ''];
+    if (close !== undefined) {
+      const end = text.indexOf(close, i + 1);
+      const stop = end === -1 ? text.length : end;
+      tokens.push(text.slice(i + 1, stop));
+      i = stop + 1;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && !/\s/.test(text[i] ?? '')) i++;
+    tokens.push(text.slice(start, i));
+  }
+  return tokens;
+}
+
+/**
+ * Maps typed arguments onto a command's options: in declaration order, or by name (`time=07:30`), with an
+ * option marked `rest` taking the remainder of the line. Too many arguments → the usage line.
+ */
+export function textToRawOptions(
+  definition: CommandDefinition,
+  parsed: ParsedCommand,
+): { ok: true; raw: Record<string, string> } | { ok: false; error: string } {
+  const specs = Object.entries(definition.options);
+  const raw: Record<string, string> = {};
+  const positional: string[] = [];
+  const restIndex = specs.findIndex(([, spec]) => spec.type === 'string' && spec.rest);
+  for (const arg of parsed.args) {
+    const keyed = /^([a-z]+)=(.*)$/i.exec(arg);
+    const key = keyed?.[1]?.toLowerCase();
+    // Once a rest-of-line option is reached, `a=b` is just part of the text.
+    if (key !== undefined && key in definition.options && (restIndex === -1 || positional.length < restIndex)) {
+      raw[key] = keyed?.[2] ?? '';
+    } else {
+      positional.push(arg);
+    }
+  }
+  const free = specs.filter(([key]) => !(key in raw));
+  for (let i = 0; i < positional.length; i++) {
+    const entry = free[i];
+    if (!entry) return { ok: false, error: `Too many arguments. Usage: ${usageLine(definition)}` };
+    const [key, spec] = entry;
+    if (spec.type === 'string' && spec.rest) {
+      // The first option taking the rest keeps the text exactly as typed (quotes included, for search).
+      raw[key] = i === 0 && Object.keys(raw).length === 0 ? parsed.rest : positional.slice(i).join(' ');
+      break;
+    }
+    raw[key] = positional[i] ?? '';
+  }
+  return { ok: true, raw };
+}
+
+/** True when `name` is a time zone this runtime knows (IANA names such as Africa/Kinshasa, or UTC). */
+export function canonicalTimezone(name: string): string | null {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+function integerMessage(key: string, spec: Extract<OptionSpec, { type: 'integer' }>): string {
+  if (spec.min !== undefined && spec.max !== undefined) return `${key} must be a whole number from ${spec.min} to ${spec.max}.`;
+  if (spec.min !== undefined) return `${key} must be a whole number of at least ${spec.min}.`;
+  if (spec.max !== undefined) return `${key} must be a whole number of at most ${spec.max}.`;
+  return `${key} must be a whole number.`;
+}
+
+function optionSchema(key: string, spec: OptionSpec, topicIds: readonly string[]): z.ZodType {
+  switch (spec.type) {
+    case 'topic': {
+      const accepted = spec.allowAll ? [...topicIds, 'all'] : [...topicIds];
+      return z
+        .string()
+        .trim()
+        .toLowerCase()
+        .pipe(
+          z.enum(accepted as [string, ...string[]], {
+            error: (issue) => `Unknown topic "${String(issue.input)}". Choose one of: ${accepted.join(', ')}.`,
+          }),
+        );
+    }
+    case 'integer': {
+      const message = integerMessage(key, spec);
+      let schema = z.number({ error: message }).int({ error: message });
+      if (spec.min !== undefined) schema = schema.min(spec.min, { error: message });
+      if (spec.max !== undefined) schema = schema.max(spec.max, { error: message });
+      // Text platforms hand over "5"; Discord hands over 5. Only plain digits count as a number.
+      return z.preprocess((v) => (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v) ? Number(v) : v), schema);
+    }
+    case 'string': {
+      let schema = z.string({ error: `${key} must be text.` }).trim();
+      if (spec.maxLength !== undefined) {
+        schema = schema.max(spec.maxLength, { error: `${key} must be at most ${spec.maxLength} characters.` });
+      }
+      if (spec.choices) {
+        const choices = [...spec.choices] as [string, ...string[]];
+        return schema.toLowerCase().pipe(
+          z.enum(choices, {
+            error: (issue) => `Unknown ${key} "${String(issue.input)}". Choose one of: ${choices.join(', ')}.`,
+          }),
+        );
+      }
+      if (spec.format === 'hh:mm') {
+        return schema
+          .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { error: `${key} must be HH:MM, e.g. 08:00.` })
+          .transform((v) => v.padStart(5, '0'));
+      }
+      if (spec.format === 'timezone') {
+        return schema.transform((v, ctx) => {
+          const zone = canonicalTimezone(v);
+          if (zone !== null) return zone;
+          ctx.addIssue({
+            code: 'custom',
+            message: `Unknown timezone "${v}". Use an IANA name such as Europe/Paris or Africa/Kinshasa.`,
+          });
+          return z.NEVER;
+        });
+      }
+      return schema;
+    }
+  }
+}
+
+/**
+ * Validates raw option values (strings from text, or Discord's typed values) against the command's
+ * OptionSpecs with zod. Empty values count as absent. Returns typed options or one user-facing line.
+ */
+export function validateOptions(
+  definition: CommandDefinition,
+  rawValues: Record<string, unknown>,
+  context: { topicIds: readonly string[] },
+): OptionsResult {
+  for (const key of Object.keys(rawValues)) {
+    if (!(key in definition.options)) {
+      return { ok: false, error: `Unknown option "${key}". Usage: ${usageLine(definition)}` };
+    }
+  }
+  const shape: Record<string, z.ZodType> = {};
+  const present: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(definition.options)) {
+    const value = rawValues[key];
+    const absent = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+    if (absent) {
+      if (spec.required) return { ok: false, error: `Missing ${key}. Usage: ${usageLine(definition)}` };
+      continue;
+    }
+    shape[key] = optionSchema(key, spec, context.topicIds);
+    present[key] = value;
+  }
+  const result = z.object(shape).safeParse(present);
+  if (result.success) return { ok: true, options: result.data };
+  return { ok: false, error: result.error.issues[0]?.message ?? `Invalid options. Usage: ${usageLine(definition)}` };
+}

@@ -1,0 +1,137 @@
+/**
+ * The console as a chat platform: a REPL on a terminal, or a script reader on piped stdin
+ * (`echo "/status m23" | sitrep start` prints the answer and exits at end of input). Alerts and digests
+ * the dispatcher sends are printed through the same output; edits print a one-line update.
+ */
+import { clearLine, createInterface, cursorTo } from 'node:readline';
+import type { ChannelRef, UserRef } from '../../chat/command.js';
+import { executeCommand } from '../../chat/execute-command.js';
+import type { CommandLogger } from '../../chat/execute-command.js';
+import type { Message } from '../../chat/message.js';
+import type { CommandRegistry } from '../../chat/registry.js';
+import type { BotServices } from '../../chat/services.js';
+import type { MessageSender } from '../../delivery/sender.js';
+import { inertText, renderText } from './render-text.js';
+
+/** The one chat the console is. */
+export const CONSOLE_CHANNEL: ChannelRef = { platform: 'console', chatId: 'console' };
+const CONSOLE_USER: UserRef = { id: 'console' };
+const PROMPT = 'sitrep> ';
+// Enough to re-render recent alerts' "+N sources" edits; older ones just print a generic update line.
+const REMEMBERED = 500;
+
+/** What the console platform needs. */
+export type ConsolePlatformOptions = {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream;
+  registry: CommandRegistry;
+  services: BotServices;
+  logger: CommandLogger;
+};
+
+/** The console platform: the dispatcher's sender, and `run()` that answers commands until input ends. */
+export type ConsolePlatform = {
+  sender: MessageSender;
+  /** Reads lines until end of input, answering each command before reading the next; resolves at the end. */
+  run(): Promise<void>;
+};
+
+type StoryLines = Map<string, string>;
+
+/** Each heading (story title) with the first note under it ("Reuters +2 sources · 3 h ago"). */
+function storyLines(message: Message): StoryLines {
+  const stories: StoryLines = new Map();
+  message.blocks.forEach((block, i) => {
+    if (block.type !== 'heading') return;
+    const next = message.blocks[i + 1];
+    stories.set(block.text, next?.type === 'note' ? next.spans.map((s) => s.text).join('') : '');
+  });
+  return stories;
+}
+
+/** The one-line updates an edit shows: "↻ Reuters +2 sources: <title>" for each story that changed. */
+function updateLines(before: Message | undefined, after: Message): string[] {
+  const old = before ? storyLines(before) : new Map<string, string>();
+  const lines: string[] = [];
+  for (const [title, note] of storyLines(after)) {
+    if (old.get(title) === note) continue;
+    const sources = note.split(' · ')[0] ?? '';
+    lines.push(`↻ ${inertText(sources === '' ? 'updated' : sources)}: ${inertText(title)}`);
+  }
+  if (lines.length === 0) lines.push(`↻ updated: ${renderText(after).split('\n')[0] ?? ''}`);
+  return lines;
+}
+
+/** Builds the console platform over the given streams (never process.stdin/stdout directly). */
+export function createConsolePlatform(options: ConsolePlatformOptions): ConsolePlatform {
+  const { input, output, registry, services, logger } = options;
+  const tty = input.isTTY === true;
+  const sent = new Map<string, Message>();
+  let counter = 0;
+  let rePrompt: (() => void) | null = null;
+
+  function print(text: string): void {
+    // On a terminal an alert can arrive while the prompt is shown: clear that line first, then re-prompt
+    // (readline keeps whatever the user had typed).
+    if (rePrompt) {
+      clearLine(output, 0);
+      cursorTo(output, 0);
+    }
+    output.write(`${text}\n`);
+    rePrompt?.();
+  }
+
+  const sender: MessageSender = {
+    platform: 'console',
+    send: async (channel, message) => {
+      if (channel.platform !== 'console') return { ok: false, kind: 'rejected', reason: `not a console channel: ${channel.platform}` };
+      const id = `console-${++counter}`;
+      sent.set(id, message);
+      if (sent.size > REMEMBERED) sent.delete(sent.keys().next().value ?? '');
+      print(`${renderText(message)}\n`);
+      return { ok: true, messageIds: [id] };
+    },
+    edit: async (channel, messageIds, message) => {
+      if (channel.platform !== 'console') return { ok: false, kind: 'rejected', reason: `not a console channel: ${channel.platform}` };
+      const id = messageIds[0] ?? '';
+      print(updateLines(sent.get(id), message).join('\n'));
+      if (sent.has(id)) sent.set(id, message);
+      return { ok: true, messageIds };
+    },
+  };
+
+  async function run(): Promise<void> {
+    const rl = createInterface({ input, output: tty ? output : undefined, terminal: tty, crlfDelay: Infinity });
+    if (tty) {
+      rl.setPrompt(PROMPT);
+      rePrompt = () => rl.prompt(true);
+      rl.prompt();
+    }
+    try {
+      for await (const raw of rl) {
+        const line = raw.trim();
+        if (line === '') {
+          rePrompt?.();
+          continue;
+        }
+        const answer = line.startsWith('/')
+          ? await executeCommand({
+              registry,
+              text: line,
+              channel: CONSOLE_CHANNEL,
+              user: CONSOLE_USER,
+              services,
+              logger,
+              isChannelAdmin: async () => true,
+            })
+          : null;
+        print(answer ? `${renderText(answer)}\n` : 'Commands start with /, e.g. /status m23. Type /help for the list.\n');
+      }
+    } finally {
+      rePrompt = null;
+      rl.close();
+    }
+  }
+
+  return { sender, run };
+}

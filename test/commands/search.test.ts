@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeServices, makeStory, runConsole } from './fake-services.js';
+
+describe('/search', () => {
+  it('searches the rest of the line and lists the results as stories', async () => {
+    const services = createFakeServices({
+      stories: [makeStory(), makeStory({ id: 's2', title: 'Doha peace deal signed', url: 'https://news.example/doha' })],
+    });
+    const out = await runConsole(['/search peace   deal'], services);
+    expect(services.data.calls.search).toEqual([{ query: 'peace   deal', limit: 10 }]);
+    expect(out).toContain('## Results for "peace   deal"\n• Doha peace deal signed <https://news.example/doha>');
+    expect(out).not.toContain('Goma');
+  });
+
+  it('says when nothing matched, and asks for a query when none is given', async () => {
+    const out = await runConsole(['/search Kinshasa airport', '/search']);
+    expect(out).toContain('Nothing found for "Kinshasa airport".');
+    expect(out).toContain('Missing query. Usage: /search <query…>');
+  });
+});

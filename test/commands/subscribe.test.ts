@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeServices, runConsole } from './fake-services.js';
+
+describe('/subscribe', () => {
+  it('takes the configured defaults for whatever is left out', async () => {
+    const services = createFakeServices();
+    const out = await runConsole(['/subscribe all'], services);
+    expect(services.data.calls.subscribe).toEqual([
+      { topic: 'all', mode: 'both', digestTime: '08:00', timezone: 'Africa/Kinshasa', backlog: 0 },
+    ]);
+    expect(out).toContain('• m23 — alerts and a daily digest at 08:00 (Africa/Kinshasa)');
+    expect(out).toContain('Only reports that arrive from now on will be sent.');
+  });
+
+  it('passes mode, time, timezone and backlog through', async () => {
+    const services = createFakeServices();
+    const out = await runConsole(['/subscribe Qatar-Talks digest 7:30 europe/paris 3'], services);
+    expect(services.data.calls.subscribe).toEqual([
+      { topic: 'qatar-talks', mode: 'digest', digestTime: '07:30', timezone: 'Europe/Paris', backlog: 3 },
+    ]);
+    expect(out).toContain('• qatar-talks — a daily digest at 07:30 (Europe/Paris)');
+    expect(out).toContain('The last 3 stories follow now');
+  });
+
+  it('answers each kind of bad input with one line and subscribes nothing', async () => {
+    const services = createFakeServices();
+    const out = await runConsole(
+      ['/subscribe', '/subscribe m24', '/subscribe m23 weekly', '/subscribe m23 both 8am', '/subscribe m23 both 08:00 Paris', '/subscribe m23 both 08:00 UTC 50'],
+      services,
+    );
+    expect(out.trim().split('\n\n')).toEqual([
+      'Missing topic. Usage: /subscribe <topic|all> [mode] [time] [timezone] [backlog]',
+      'Unknown topic "m24". Choose one of: m23, qatar-talks, ceasefire, all.',
+      'Unknown mode "weekly". Choose one of: alerts, digest, both.',
+      'time must be HH:MM, e.g. 08:00.',
+      'Unknown timezone "Paris". Use an IANA name such as Europe/Paris or Africa/Kinshasa.',
+      'backlog must be a whole number from 0 to 10.',
+    ]);
+    expect(services.data.calls.subscribe).toEqual([]);
+  });
+});
