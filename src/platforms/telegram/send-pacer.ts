@@ -1,0 +1,129 @@
+/**
+ * Paces what the bot puts into chats so a large fan-out stays under Telegram's broadcast limits instead of
+ * bouncing off them: about 30 messages a second overall, about 20 a minute into any one group. Private chats
+ * only count toward the overall limit. 429s that still happen are auto-retry's job; this keeps them rare.
+ *
+ * Windows are measured from when a send *finished*: Telegram counts a request when it arrives, which is
+ * somewhere before we see the answer, so "n sends ago finished ≥ window ago" holds on their side too,
+ * whatever the network latency and its jitter.
+ */
+import type { Clock } from '../../clock.js';
+import { systemClock } from '../../clock.js';
+
+/** How fast the bot may send. */
+export type PaceLimits = { perSecond: number; perChatPerMinute: number };
+
+/** Telegram's documented broadcast limits. */
+export const DEFAULT_PACE: PaceLimits = { perSecond: 30, perChatPerMinute: 20 };
+
+/** Waits for a send slot. */
+export type SendPacer = {
+  /** Resolves when a message may go to `chatId` now, with the function to call once that send is over. */
+  acquire(chatId: string): Promise<() => void>;
+};
+
+/** The overall window, a few ms over a second against timer and clock rounding. */
+export const SECOND_WINDOW_MS = 1_005;
+/** The per-group window; Telegram's minute is not exact, so a second more. */
+export const MINUTE_WINDOW_MS = 61_000;
+// A send that never reports back (a hung request) stops holding its slot after this long.
+const IN_FLIGHT_CAP_MS = 15_000;
+// Past this many remembered groups, forget the idle ones (bounded memory).
+const SWEEP_AT = 1_000;
+
+/** Private chats have positive ids; groups, supergroups and channels negative ones (or an @username). */
+export function isGroupChat(chatId: string): boolean {
+  return !/^\d+$/.test(chatId);
+}
+
+type Slot = { finishedAt: number | null; finished: Promise<void>; finish: () => void };
+type Window = { take(): Promise<Slot>; idle(): boolean };
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A pacer with sliding windows; `clock` and `sleep` are injectable so tests need not wait. */
+export function createSendPacer(
+  limits: PaceLimits = DEFAULT_PACE,
+  deps: { clock?: Clock; sleep?: (ms: number) => Promise<void> } = {},
+): SendPacer {
+  const clock = deps.clock ?? systemClock;
+  const sleep = deps.sleep ?? realSleep;
+
+  function newSlot(): Slot {
+    let resolve = () => {};
+    const finished = new Promise<void>((r) => {
+      resolve = r;
+    });
+    const slot: Slot = {
+      finishedAt: null,
+      finished,
+      finish: () => {
+        if (slot.finishedAt === null) slot.finishedAt = clock.now();
+        resolve();
+      },
+    };
+    return slot;
+  }
+
+  async function finishedAt(slot: Slot): Promise<number> {
+    if (slot.finishedAt === null) {
+      let timer: NodeJS.Timeout | undefined;
+      const cap = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, IN_FLIGHT_CAP_MS);
+        timer.unref();
+      });
+      await Promise.race([slot.finished, cap]);
+      clearTimeout(timer);
+    }
+    return slot.finishedAt ?? clock.now();
+  }
+
+  /** At most `limit` slots per `windowMs`, granted in arrival order. */
+  function createWindow(limit: number, windowMs: number): Window {
+    const recent: Slot[] = [];
+    let queue: Promise<unknown> = Promise.resolve();
+    return {
+      take: () => {
+        const turn = queue.then(async () => {
+          if (recent.length >= limit) {
+            const at = (await finishedAt(recent.shift() as Slot)) + windowMs;
+            const now = clock.now();
+            if (at > now) await sleep(at - now);
+          }
+          const slot = newSlot();
+          recent.push(slot);
+          return slot;
+        });
+        queue = turn.catch(() => undefined);
+        return turn;
+      },
+      idle: () => recent.every((s) => s.finishedAt !== null && s.finishedAt <= clock.now() - windowMs),
+    };
+  }
+
+  const overall = createWindow(Math.max(1, Math.floor(limits.perSecond)), SECOND_WINDOW_MS);
+  const perChat = Math.max(1, Math.floor(limits.perChatPerMinute));
+  const groups = new Map<string, Window>();
+
+  function groupWindow(chatId: string): Window {
+    let window = groups.get(chatId);
+    if (!window) {
+      if (groups.size >= SWEEP_AT) for (const [id, w] of groups) if (w.idle()) groups.delete(id);
+      window = createWindow(perChat, MINUTE_WINDOW_MS);
+      groups.set(chatId, window);
+    }
+    return window;
+  }
+
+  return {
+    acquire: async (chatId) => {
+      // The group's own minute first: a busy group waits there without holding up everyone else's turn.
+      const group = isGroupChat(chatId) ? await groupWindow(chatId).take() : null;
+      const slot = await overall.take();
+      return () => {
+        slot.finish();
+        group?.finish();
+      };
+    },
+  };
+}

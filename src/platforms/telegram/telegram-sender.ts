@@ -1,0 +1,122 @@
+/**
+ * The dispatcher's MessageSender for Telegram, over grammY's Api: every chunk with parse_mode HTML, into
+ * the forum topic when the channel names one, paced, and every failure classified instead of thrown.
+ * Command replies go through the same path (`deliver` with `replyTo`).
+ */
+import type { Api } from 'grammy';
+import type { ChannelRef } from '../../chat/command.js';
+import type { Message } from '../../chat/message.js';
+import type { MessageSender, SendResult } from '../../delivery/sender.js';
+import { renderTelegramHtml, TELEGRAM_TEXT_LIMIT, telegramSendOptions } from './render.js';
+import { classifyTelegramError, isNotModified } from './send-errors.js';
+import type { SendPacer } from './send-pacer.js';
+
+/** The pino-like logger the Telegram platform writes to (pino's `logger.warn(obj, msg)` fits). */
+export type TelegramLogger = {
+  debug?(details: object, message: string): void;
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+};
+
+/** The Telegram sender, plus the reply path command handling uses. */
+export type TelegramSender = MessageSender & {
+  /** Sends every chunk of `message`; the first one replies to message `replyTo` when given. */
+  deliver(channel: ChannelRef, message: Message, options?: { replyTo?: number }): Promise<SendResult>;
+};
+
+/** What the sender is built from. */
+export type TelegramSenderDeps = {
+  api: Api;
+  pacer: SendPacer;
+  logger: TelegramLogger;
+  redact: (text: string) => string;
+};
+
+const ELLIPSIS = '\n…';
+
+/** Telegram takes numeric chat ids as numbers and public chats as @username. */
+function chatIdParam(chatId: string): number | string {
+  return /^-?\d+$/.test(chatId) ? Number(chatId) : chatId;
+}
+
+function threadParam(channel: ChannelRef): { message_thread_id?: number } {
+  const thread = channel.threadId === undefined ? NaN : Number(channel.threadId);
+  return Number.isInteger(thread) ? { message_thread_id: thread } : {};
+}
+
+/** The HTML for an edit: one message, so a longer render is cut at a block boundary and marked with "…". */
+export function renderForEdit(message: Message): string | null {
+  const chunks = renderTelegramHtml(message, { limit: TELEGRAM_TEXT_LIMIT - ELLIPSIS.length });
+  const first = chunks[0];
+  if (first === undefined) return null;
+  return chunks.length > 1 ? first + ELLIPSIS : first;
+}
+
+/** Builds the sender over grammY's Api (with auto-retry already installed on it). */
+export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
+  const { api, pacer, logger, redact } = deps;
+
+  function notTelegram(channel: ChannelRef): SendResult {
+    return { ok: false, kind: 'rejected', reason: `not a Telegram channel: ${channel.platform}` };
+  }
+
+  function failed(channel: ChannelRef, error: unknown, action: string, extra: object = {}): SendResult {
+    const result = classifyTelegramError(error, channel, redact);
+    const level = result.kind === 'rejected' || result.kind === 'retry' ? 'warn' : 'info';
+    logger[level]({ chatId: channel.chatId, threadId: channel.threadId, kind: result.kind, reason: result.reason, ...extra }, `telegram ${action} failed`);
+    return result;
+  }
+
+  async function deliver(channel: ChannelRef, message: Message, options: { replyTo?: number } = {}): Promise<SendResult> {
+    if (channel.platform !== 'telegram') return notTelegram(channel);
+    const chunks = renderTelegramHtml(message);
+    if (chunks.length === 0) return { ok: false, kind: 'rejected', reason: 'empty message' };
+    const messageIds: string[] = [];
+    for (const [index, html] of chunks.entries()) {
+      const done = await pacer.acquire(channel.chatId);
+      try {
+        const sent = await api.sendMessage(chatIdParam(channel.chatId), html, {
+          ...telegramSendOptions(message),
+          ...threadParam(channel),
+          ...(index === 0 && options.replyTo !== undefined
+            ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
+            : {}),
+        });
+        messageIds.push(String(sent.message_id));
+      } catch (error) {
+        // A later chunk failing still fails the whole message: a retry resends it all, which beats a
+        // digest that silently stops halfway.
+        return failed(channel, error, 'send', { chunk: index + 1, chunks: chunks.length });
+      } finally {
+        done();
+      }
+    }
+    return { ok: true, messageIds };
+  }
+
+  async function edit(channel: ChannelRef, messageIds: string[], message: Message): Promise<SendResult> {
+    if (channel.platform !== 'telegram') return notTelegram(channel);
+    const id = Number(messageIds[0]);
+    if (!Number.isInteger(id)) return { ok: false, kind: 'rejected', reason: 'no message id to edit' };
+    const html = renderForEdit(message);
+    if (html === null) return { ok: false, kind: 'rejected', reason: 'empty message' };
+    const done = await pacer.acquire(channel.chatId);
+    try {
+      await api.editMessageText(chatIdParam(channel.chatId), id, html, telegramSendOptions(message));
+    } catch (error) {
+      // Editing to what is already shown is what we wanted anyway.
+      if (!isNotModified(error)) return failed(channel, error, 'edit', { messageId: id });
+    } finally {
+      done();
+    }
+    return { ok: true, messageIds };
+  }
+
+  return {
+    platform: 'telegram',
+    send: (channel, message) => deliver(channel, message),
+    edit,
+    deliver,
+  };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { createManualClock } from '../../../src/clock.js';
+import { createSendPacer, isGroupChat, MINUTE_WINDOW_MS, SECOND_WINDOW_MS } from '../../../src/platforms/telegram/send-pacer.js';
+
+/** A pacer on a manual clock whose sleeps move the clock forward instead of waiting. */
+function pacedClock(limits: { perSecond: number; perChatPerMinute: number }) {
+  const clock = createManualClock(0);
+  const sleeps: number[] = [];
+  const pacer = createSendPacer(limits, {
+    clock,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock.advance(ms);
+    },
+  });
+  /** Sends one message to `chatId` taking `latency` ms and returns when it was allowed to start. */
+  const send = async (chatId: string, latency = 0) => {
+    const done = await pacer.acquire(chatId);
+    const at = clock.now();
+    clock.advance(latency);
+    done();
+    return at;
+  };
+  return { clock, pacer, send, sleeps };
+}
+
+describe('send pacer', () => {
+  it('lets the overall limit through at once, then waits a window after the oldest send finished', async () => {
+    const { send } = pacedClock({ perSecond: 3, perChatPerMinute: 20 });
+    const starts: number[] = [];
+    for (let i = 0; i < 7; i++) starts.push(await send(String(100 + i)));
+    expect(starts).toEqual([0, 0, 0, SECOND_WINDOW_MS, SECOND_WINDOW_MS, SECOND_WINDOW_MS, 2 * SECOND_WINDOW_MS]);
+  });
+
+  it('measures the window from when a slow send finished, not from when it started', async () => {
+    const { send } = pacedClock({ perSecond: 2, perChatPerMinute: 20 });
+    expect(await send('1', 300)).toBe(0);
+    expect(await send('2', 0)).toBe(300);
+    // The first send finished at 300, so the third may start a window after that.
+    expect(await send('3', 0)).toBe(300 + SECOND_WINDOW_MS);
+  });
+
+  it('holds a group to its per-minute limit', async () => {
+    const { send } = pacedClock({ perSecond: 30, perChatPerMinute: 2 });
+    const starts = [await send('-100'), await send('-100'), await send('-100')];
+    expect(starts).toEqual([0, 0, MINUTE_WINDOW_MS]);
+  });
+
+  it('does not hold private chats to the per-group limit', async () => {
+    const { send, sleeps } = pacedClock({ perSecond: 30, perChatPerMinute: 2 });
+    const starts = [await send('42'), await send('42'), await send('42'), await send('42')];
+    expect(starts).toEqual([0, 0, 0, 0]);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('does not make other chats wait behind a group that is out of its minute', async () => {
+    const clock = createManualClock(0);
+    const pending: (() => void)[] = [];
+    // Sleeps never end on their own here: a chat that had to wait stays waiting.
+    const pacer = createSendPacer({ perSecond: 30, perChatPerMinute: 1 }, { clock, sleep: () => new Promise((resolve) => pending.push(() => resolve())) });
+    (await pacer.acquire('-100'))();
+    let groupGranted = false;
+    void pacer.acquire('-100').then(() => {
+      groupGranted = true;
+    });
+    const other = await pacer.acquire('-200');
+    other();
+    expect(await pacer.acquire('7').then(() => 'granted')).toBe('granted');
+    expect(groupGranted).toBe(false);
+    expect(pending).toHaveLength(1);
+  });
+
+  it('tells private chats from groups by their id', () => {
+    expect(isGroupChat('42')).toBe(false);
+    expect(isGroupChat('-42')).toBe(true);
+    expect(isGroupChat('-1001234567890')).toBe(true);
+    expect(isGroupChat('@channel')).toBe(true);
+  });
+});
