@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Events, type APIEmbed } from 'discord.js';
+import type { ChannelRef } from '../../../src/chat/command.js';
+import { formatAlert, formatAlertUpdate } from '../../../src/chat/format-story.js';
+import { createDiscordPlatform, type DiscordPlatform, type KeyValue } from '../../../src/platforms/discord/discord-platform.js';
+import { startFakeDiscord, type FakeDiscord, type FakeGuild } from '../../fakes/discord-api.js';
+import { createFakeServices, makeStory, registry } from '../../commands/fake-services.js';
+
+const TOKEN = 'fake-bot-token';
+
+function memoryKv(): KeyValue {
+  const map = new Map<string, string>();
+  return { get: (key) => map.get(key) ?? null, set: (key, value) => void map.set(key, value) };
+}
+
+function memoryLogger() {
+  const entries: { level: string; details: object; message: string }[] = [];
+  const at = (level: string) => (details: object, message: string) => void entries.push({ level, details, message });
+  return { entries, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+const embedText = (embeds: APIEmbed[] | undefined): string => JSON.stringify(embeds ?? []);
+
+describe('Discord sender against the fake Discord', () => {
+  let fake: FakeDiscord;
+  let guild: FakeGuild;
+  let platform: DiscordPlatform;
+  const kv = memoryKv();
+  const services = createFakeServices();
+  const gone: ChannelRef[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakeDiscord({ token: TOKEN });
+    guild = fake.guild!;
+    platform = createDiscordPlatform({ token: TOKEN, apiBase: fake.restBase, guildId: guild.id, registry, services, logger: memoryLogger(), kv, onChannelGone: (c) => void gone.push(c) });
+    await platform.start();
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await fake?.close();
+  });
+
+  it('sends an alert with allowed_mentions.parse empty, then edits it to +1 source', async () => {
+    const channel: ChannelRef = { platform: 'discord', chatId: guild.textChannelId };
+    const story = makeStory({ id: 'alert-1', title: 'Ceasefire signed in Doha' });
+    const sent = await platform.sender.send(channel, formatAlert([story]));
+    if (!sent.ok) throw new Error(sent.reason);
+    expect(sent.messageIds).toHaveLength(1);
+    const stored = fake.messages(guild.textChannelId).find((m) => m.id === sent.messageIds[0]);
+    expect(stored?.allowed_mentions?.parse).toEqual([]);
+    expect(stored?.embeds[0]?.title).toBe('Ceasefire signed in Doha');
+    expect(embedText(stored?.embeds)).not.toContain('+1 source');
+
+    const grown = { ...story, sources: ['Reuters', 'Al Jazeera'] };
+    const edited = await platform.sender.edit(channel, sent.messageIds, formatAlertUpdate(grown));
+    expect(edited).toEqual({ ok: true, messageIds: sent.messageIds });
+    const after = fake.messages(guild.textChannelId).find((m) => m.id === sent.messageIds[0]);
+    expect(embedText(after?.embeds)).toContain('Reuters +1 source');
+    expect(after?.allowed_mentions?.parse).toEqual([]);
+    const patch = fake.calls.filter((c) => c.method === 'PATCH' && c.path === `/channels/${guild.textChannelId}/messages/${sent.messageIds[0]}`);
+    expect(patch).toHaveLength(1);
+  });
+
+  it('sends a message too big for one Discord message as several, each without mentions', async () => {
+    const stories = Array.from({ length: 12 }, (_, i) => makeStory({ id: `s${i}`, title: `Story ${i}` }));
+    const sent = await platform.sender.send({ platform: 'discord', chatId: guild.textChannelId }, formatAlert(stories));
+    if (!sent.ok) throw new Error(sent.reason);
+    expect(sent.messageIds).toHaveLength(2);
+    const stored = fake.messages(guild.textChannelId).filter((m) => sent.messageIds.includes(m.id));
+    expect(stored.map((m) => m.embeds.length)).toEqual([10, 2]);
+    expect(stored.every((m) => m.allowed_mentions?.parse?.length === 0)).toBe(true);
+  });
+
+  it('keeps hostile feed text inert: no live mentions, no javascript: links', async () => {
+    const hostile = makeStory({ title: '@everyone <@123> <@&456> [click](javascript:alert(1))', url: 'javascript:alert(1)', source: '@here' });
+    const sent = await platform.sender.send({ platform: 'discord', chatId: guild.textChannelId }, formatAlert([hostile]));
+    if (!sent.ok) throw new Error(sent.reason);
+    const stored = fake.messages(guild.textChannelId).find((m) => m.id === sent.messageIds[0]);
+    const text = embedText(stored?.embeds) + (stored?.content ?? '');
+    expect(stored?.allowed_mentions?.parse).toEqual([]);
+    expect(text).not.toMatch(/@everyone|@here|<@123>|<@&456>/);
+    expect(text).not.toMatch(/\]\(javascript:/i);
+    expect(stored?.embeds.every((e) => e.url === undefined)).toBe(true);
+    expect(text).toContain('everyone');
+  });
+
+  it('reports 403 Missing Access, Missing Permissions and 404 Unknown Channel as gone', async () => {
+    const message = formatAlert([makeStory()]);
+    const [blocked, other] = guild.channels.map((c) => c.id as string);
+    fake.failChannel(blocked!, { status: 403, code: 50001, message: 'Missing Access' });
+    expect(await platform.sender.send({ platform: 'discord', chatId: blocked! }, message)).toMatchObject({ ok: false, kind: 'gone', reason: expect.stringContaining('50001') });
+    fake.failChannel(blocked!, { status: 403, code: 50013, message: 'Missing Permissions' });
+    expect(await platform.sender.send({ platform: 'discord', chatId: blocked! }, message)).toMatchObject({ ok: false, kind: 'gone' });
+    fake.failChannel(blocked!, null);
+    expect(await platform.sender.send({ platform: 'discord', chatId: '1234567890' }, message)).toMatchObject({ ok: false, kind: 'gone', reason: expect.stringContaining('10003') });
+    // Other channels, and the bot, carry on.
+    expect((await platform.sender.send({ platform: 'discord', chatId: other! }, message)).ok).toBe(true);
+  });
+
+  it('rejects a bad request, retries a server error, and rejects an edit of a deleted message', async () => {
+    const channel = { platform: 'discord' as const, chatId: guild.textChannelId };
+    fake.failChannel(guild.textChannelId, { status: 400, code: 50035, message: 'Invalid Form Body' });
+    expect(await platform.sender.send(channel, formatAlert([makeStory()]))).toMatchObject({ ok: false, kind: 'rejected' });
+    fake.failChannel(guild.textChannelId, { status: 503, code: 0, message: 'Service Unavailable' });
+    expect(await platform.sender.send(channel, formatAlert([makeStory()]))).toMatchObject({ ok: false, kind: 'retry' });
+    fake.failChannel(guild.textChannelId, null);
+    expect(await platform.sender.edit(channel, ['42'], formatAlert([makeStory()]))).toMatchObject({ ok: false, kind: 'rejected' });
+  });
+
+  it('waits out a short 429 in the REST queue and sends', async () => {
+    fake.rateLimitNext(`POST /channels/${guild.textChannelId}/messages`, 0.2);
+    const started = performance.now();
+    const sent = await platform.sender.send({ platform: 'discord', chatId: guild.textChannelId }, formatAlert([makeStory()]));
+    expect(sent.ok).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+  });
+
+  it('hands a long 429 back as retry with its wait instead of holding the queue', async () => {
+    const impatient = createDiscordPlatform({ token: TOKEN, apiBase: fake.restBase, guildId: guild.id, registry, services, logger: memoryLogger(), kv, maxRateLimitWaitMs: 100 });
+    await impatient.start();
+    try {
+      fake.rateLimitNext(`POST /channels/${guild.textChannelId}/messages`, 30);
+      const started = performance.now();
+      const sent = await impatient.sender.send({ platform: 'discord', chatId: guild.textChannelId }, formatAlert([makeStory()]));
+      expect(sent).toMatchObject({ ok: false, kind: 'retry' });
+      expect(!sent.ok && sent.retryAfterMs).toBeGreaterThanOrEqual(29_000);
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      await impatient.stop();
+    }
+  });
+
+  it('never throws from send, even before login', async () => {
+    const offline = createDiscordPlatform({ token: TOKEN, apiBase: fake.restBase, registry, services, logger: memoryLogger(), kv: memoryKv() });
+    await expect(offline.sender.send({ platform: 'discord', chatId: guild.textChannelId }, formatAlert([makeStory()]))).resolves.toMatchObject({ ok: false, kind: 'retry' });
+    await offline.stop();
+  });
+
+  it('survives a channel deletion and reports the channel as gone', () => {
+    const cached = platform.client.channels.cache.get(guild.channels[1]?.id as string);
+    expect(cached).toBeDefined();
+    platform.client.emit(Events.ChannelDelete, cached as never);
+    expect(gone).toContainEqual({ platform: 'discord', chatId: cached?.id });
+    expect(platform.client.isReady()).toBe(true);
+  });
+
+});
