@@ -1,0 +1,188 @@
+/**
+ * Classifies stored items when they arrive: topics (with evidence), status signals and story, all written
+ * in one transaction, so status, digests and alerts are queries afterwards. When topics.yaml changes, a
+ * re-match brings stored items up to date without making any of them look new.
+ */
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Clock } from '../clock.js';
+import type { TopicsFile } from '../config/topics-schema.js';
+import type { NormalizedItem } from '../ingest/item.js';
+import { createClusterer, directionCode, type ClusterOptions } from './cluster.js';
+import type { TopicMatcher } from './matcher.js';
+import type { SignalDetector } from './signals.js';
+
+/** A story that received items in one call: the bot loop alerts new stories and edits alerts of grown ones. */
+export type StoryChange = {
+  storyId: string;
+  isNewStory: boolean;
+  /** The items of this call that joined the story, oldest publication first. */
+  itemIds: string[];
+  /** The story's topics after the change, in topics.yaml order. */
+  topics: string[];
+  /** Distinct feeds carrying the story before and after the call (0 before for a new story). */
+  sourceCountBefore: number;
+  sourceCountAfter: number;
+};
+
+/** What a re-match did. */
+export type RematchResult = {
+  /** False when the stored topics hash was current and nothing was done. */
+  rematched: boolean;
+  /** Items looked at. */
+  items: number;
+  /** Items that now match at least one topic. */
+  matched: number;
+  /** Items put into a story because they match now and did not before. */
+  clustered: number;
+  /** Items taken out of their story because they no longer match. */
+  unclustered: number;
+};
+
+/** Everything the classifier is built from. */
+export type ClassifierOptions = {
+  /** The store's connection (createSqliteStore(...).db), migrated. */
+  db: Database.Database;
+  matcher: TopicMatcher;
+  signals: SignalDetector;
+  clock: Clock;
+  /** topicsConfigHash(topics.yaml): when it differs from the stored one, rematchAll re-matches. */
+  topicsHash: string;
+  cluster?: ClusterOptions;
+};
+
+/** Classifies items into topics, signals and stories. */
+export type Classifier = {
+  /** Classifies items the store has just inserted, in one transaction; returns the stories they touched. */
+  processNewItems(items: readonly NormalizedItem[]): StoryChange[];
+  /** Re-matches every stored item when the topics hash changed (or `force`); call at start. Never yields changes to alert. */
+  rematchAll(options?: { force?: boolean }): RematchResult;
+};
+
+// Bump when matching, signal or clustering logic changes in a way stored results should follow.
+const ALGORITHM = 'classify-v1';
+const HASH_KEY = 'topics_hash';
+const PAGE = 500;
+
+/** A digest of the topics config (and of the classification logic's version) stored to detect changes. */
+export function topicsConfigHash(file: TopicsFile): string {
+  return createHash('sha256').update(ALGORITHM).update(JSON.stringify(file)).digest('hex');
+}
+
+type ItemRow = { seq: number; id: string; feed_id: string; title: string; summary: string; language: string | null; published_at: number };
+
+/** Creates the classifier over the store's database. */
+export function createClassifier(options: ClassifierOptions): Classifier {
+  const { db, matcher, signals, clock, topicsHash } = options;
+  const clusterer = createClusterer(db, options.cluster);
+  const topicOrder = new Map(matcher.topics.map((t, i) => [t.id, i]));
+
+  const exists = db.prepare<[string], { id: string }>('SELECT id FROM items WHERE id = ?');
+  const clearTopics = db.prepare<[string]>('DELETE FROM item_topics WHERE item_id = ?');
+  const clearSignals = db.prepare<[string]>('DELETE FROM item_signals WHERE item_id = ?');
+  const addTopic = db.prepare<[string, string, string]>('INSERT INTO item_topics (item_id, topic_id, evidence) VALUES (?, ?, ?)');
+  const addSignal = db.prepare<[string, string, string, string, string, number, number]>(
+    `INSERT OR IGNORE INTO item_signals (item_id, topic_id, signal_id, label, direction, weight, published_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const topicsOfItem = db.prepare<[string], { topic_id: string }>('SELECT topic_id FROM item_topics WHERE item_id = ?');
+  const setDirections = db.prepare<[string, string]>('UPDATE cluster_items SET directions = ? WHERE item_id = ?');
+  const sourcesExcept = db.prepare<[string, string], { n: number }>(
+    'SELECT count(DISTINCT feed_id) AS n FROM cluster_items WHERE cluster_id = ? AND item_id <> ?',
+  );
+  const sources = db.prepare<[string], { n: number }>('SELECT count(DISTINCT feed_id) AS n FROM cluster_items WHERE cluster_id = ?');
+  const clusterTopics = db.prepare<[string], { topic_id: string }>('SELECT topic_id FROM cluster_topics WHERE cluster_id = ?');
+  const page = db.prepare<[number, number], ItemRow>(
+    'SELECT seq, id, feed_id, title, summary, language, published_at FROM items WHERE seq > ? ORDER BY seq LIMIT ?',
+  );
+  const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const setMeta = db.prepare<[string, string]>(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+
+  const inTopicOrder = (ids: Iterable<string>) =>
+    [...ids].sort((a, b) => (topicOrder.get(a) ?? Infinity) - (topicOrder.get(b) ?? Infinity) || a.localeCompare(b));
+
+  /** Matches one item and stores its topics and signals; returns its topic ids and signal directions. */
+  const classify = (item: { id: string; title: string; summary: string; language: string | null; publishedAt: number }) => {
+    const matches = matcher.match({ title: item.title, summary: item.summary, language: item.language });
+    const topicIds = matches.map((m) => m.topicId);
+    const found = signals.detectSignals(item, topicIds);
+    clearTopics.run(item.id);
+    clearSignals.run(item.id);
+    for (const m of matches) addTopic.run(item.id, m.topicId, JSON.stringify(m.evidence));
+    for (const s of found) addSignal.run(item.id, s.topicId, s.signalId, s.label, s.direction, s.weight, item.publishedAt);
+    return { topicIds, directions: found.map((s) => s.direction) };
+  };
+
+  const processNewItems = db.transaction((items: readonly NormalizedItem[]): StoryChange[] => {
+    const now = clock.now();
+    const changes = new Map<string, StoryChange>();
+    // Oldest first, so a story's founding item (its id and representative) is its earliest report.
+    const ordered = [...items].sort((a, b) => a.publishedAt - b.publishedAt);
+    for (const item of ordered) {
+      if (!exists.get(item.id) || clusterer.clusterOf(item.id) !== null) continue;
+      const { topicIds, directions } = classify(item);
+      if (topicIds.length === 0) continue;
+      const { clusterId, isNewCluster } = clusterer.add({ ...item, directions }, now);
+      let change = changes.get(clusterId);
+      if (!change) {
+        const before = isNewCluster ? 0 : sourcesExcept.get(clusterId, item.id)!.n;
+        change = { storyId: clusterId, isNewStory: isNewCluster, itemIds: [], topics: [], sourceCountBefore: before, sourceCountAfter: 0 };
+        changes.set(clusterId, change);
+      }
+      change.itemIds.push(item.id);
+    }
+    for (const change of changes.values()) {
+      change.topics = inTopicOrder(clusterTopics.all(change.storyId).map((r) => r.topic_id));
+      change.sourceCountAfter = sources.get(change.storyId)!.n;
+    }
+    return [...changes.values()];
+  });
+
+  const rematch = db.transaction((force: boolean): RematchResult => {
+    const stored = getMeta.get(HASH_KEY)?.value;
+    if (stored === topicsHash && !force) return { rematched: false, items: 0, matched: 0, clustered: 0, unclustered: 0 };
+    const now = clock.now();
+    const result: RematchResult = { rematched: true, items: 0, matched: 0, clustered: 0, unclustered: 0 };
+    const toCluster: (ItemRow & { directions: ReturnType<typeof classify>['directions'] })[] = [];
+    const touched = new Set<string>();
+    // Pages by seq: better-sqlite3 cannot write while a read statement is still iterating.
+    for (let after = 0; ; ) {
+      const rows = page.all(after, PAGE);
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]!.seq;
+      for (const row of rows) {
+        result.items++;
+        const before = topicsOfItem.all(row.id).map((r) => r.topic_id).sort().join(' ');
+        const { topicIds, directions } = classify({ ...row, publishedAt: row.published_at });
+        const clusterId = clusterer.clusterOf(row.id);
+        if (topicIds.length > 0) result.matched++;
+        if (topicIds.length === 0) {
+          if (clusterId !== null) {
+            clusterer.remove(row.id);
+            result.unclustered++;
+          }
+        } else if (clusterId === null) {
+          toCluster.push({ ...row, directions });
+        } else {
+          setDirections.run(directionCode(directions), row.id);
+          if ([...topicIds].sort().join(' ') !== before) touched.add(clusterId);
+        }
+      }
+    }
+    for (const clusterId of touched) clusterer.refreshTopics(clusterId);
+    toCluster.sort((a, b) => a.published_at - b.published_at || a.seq - b.seq);
+    for (const row of toCluster) {
+      clusterer.add({ id: row.id, feedId: row.feed_id, title: row.title, summary: row.summary, publishedAt: row.published_at, directions: row.directions }, now);
+      result.clustered++;
+    }
+    setMeta.run(HASH_KEY, topicsHash);
+    return result;
+  });
+
+  return {
+    processNewItems: (items) => processNewItems.immediate(items),
+    rematchAll: ({ force = false } = {}) => rematch.immediate(force),
+  };
+}

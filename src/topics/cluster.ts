@@ -1,0 +1,219 @@
+/**
+ * Story clustering: the same event from several outlets (or one outlet updating its story) is one story.
+ * A new item is sketched (minhash.ts), its LSH band keys are looked up in SQLite within a publication
+ * window, and only those candidates are verified with exact word-set similarity. The cost of adding an
+ * item depends on how many items share its buckets in the window, not on the size of the store.
+ */
+import type Database from 'better-sqlite3';
+import { bandKeys, containment, itemWords, jaccard, minhash, type BandingPlan, type ItemWords } from './minhash.js';
+import type { SignalDirection } from './signals.js';
+
+/** What the clusterer reads of an item. The item must already be stored (items.id). */
+export type ClusterItem = {
+  id: string;
+  feedId: string;
+  title: string;
+  summary: string;
+  publishedAt: number;
+  /** Directions of the signals the item carries: opposite moves (seized vs withdrew) are different events. */
+  directions?: readonly SignalDirection[];
+};
+
+/** Where an item went. */
+export type ClusterAssignment = { clusterId: string; isNewCluster: boolean };
+
+/** The part of an item candidates are compared on. */
+export type ItemSketch = ItemWords & { directions: string };
+
+/** Tuning; the defaults are what the tests hold. */
+export type ClusterOptions = {
+  /** Candidates are items published within this distance of the new one (default 4 days). */
+  windowMs?: number;
+  /** Bands over title words: short headlines need few rows per band to meet at all. */
+  titlePlan?: BandingPlan;
+  /** Bands over title + summary-start words. */
+  allPlan?: BandingPlan;
+  /** At most this many items read per bucket, so one crowded bucket cannot make an insert slow. */
+  bucketLimit?: number;
+  /** At most this many candidates verified, those sharing the most bands first. */
+  verifyLimit?: number;
+};
+
+/** Groups items into stories, in the tables of migrations-topics.ts. */
+export type Clusterer = {
+  /** Puts a stored, not yet clustered item into the best matching story, or a new one. */
+  add(item: ClusterItem, now: number): ClusterAssignment;
+  /** Takes an item out of its story (an emptied story disappears); no-op when it is in none. */
+  remove(itemId: string): void;
+  /** The story of an item, or null. */
+  clusterOf(itemId: string): string | null;
+  /** Re-reads a story's topics from its items' matches (after a re-match). */
+  refreshTopics(clusterId: string): void;
+};
+
+const DAY = 24 * 60 * 60 * 1000;
+const DEFAULTS = {
+  windowMs: 4 * DAY,
+  titlePlan: { bands: 10, rows: 2 },
+  allPlan: { bands: 10, rows: 3 },
+  bucketLimit: 32,
+  verifyLimit: 24,
+};
+
+/** The LSH keys of a sketch as (band, hash) rows: title bands first, then title + summary bands. */
+export function sketchBands(sketch: ItemSketch, options: ClusterOptions = {}): { band: number; hash: number }[] {
+  const { titlePlan, allPlan } = { ...DEFAULTS, ...options };
+  const titleSig = minhash(sketch.title, titlePlan.bands * titlePlan.rows);
+  const allSig = minhash(sketch.all, allPlan.bands * allPlan.rows);
+  return [
+    ...(titleSig ? bandKeys(titleSig, titlePlan).map((hash, band) => ({ band, hash })) : []),
+    ...(allSig ? bandKeys(allSig, allPlan).map((hash, i) => ({ band: titlePlan.bands + i, hash })) : []),
+  ];
+}
+
+/** The stored form of an item's signal directions: 'e' escalating, 'd' de-escalating, both, or ''. */
+export function directionCode(directions: readonly SignalDirection[]): string {
+  return `${directions.includes('escalating') ? 'e' : ''}${directions.includes('de-escalating') ? 'd' : ''}`;
+}
+
+/** Sketches an item for comparison: word sets plus its signal directions. */
+export function sketchItem(title: string, summary: string, directions: readonly SignalDirection[] = []): ItemSketch {
+  return { ...itemWords(title, summary), directions: directionCode(directions) };
+}
+
+/**
+ * How alike two items are as reports of one event, 0 when they are not the same story. Syndicated copies
+ * and light rewording share most title words; an update extends its headline; a rewritten headline over
+ * the same lead shares the summary. Items pointing in opposite directions (one only escalating, the
+ * other only de-escalating) are different events even when their words overlap.
+ */
+export function storySimilarity(a: ItemSketch, b: ItemSketch): number {
+  const opposite = (x: string, y: string) => (x === 'e' && y === 'd') || (x === 'd' && y === 'e');
+  if (opposite(a.directions, b.directions)) return 0;
+  // "Clashes in Walikale" and "Clashes in Masisi": each names something the other never mentions.
+  const foreign = (x: ItemSketch, y: ItemSketch) => {
+    const known = new Set(y.all);
+    return x.names.some((n) => !known.has(n));
+  };
+  if (foreign(a, b) && foreign(b, a)) return 0;
+  const title = jaccard(a.title, b.title);
+  if (title >= 0.6) return title;
+  const shorter = Math.min(a.title.length, b.title.length);
+  const contained = containment(a.title, b.title);
+  if (shorter >= 4 && contained >= 0.8) return contained * 0.9;
+  const all = jaccard(a.all, b.all);
+  // A rewritten headline over the same lead: the lead carries the identity.
+  if (all >= 0.6 || (title >= 0.25 && all >= 0.45)) return all;
+  return 0;
+}
+
+type SketchRow = { item_id: string; cluster_id: string; title_words: string; words: string; names: string; directions: string };
+const split = (s: string): string[] => (s ? s.split(' ') : []);
+
+/** A clusterer over an open, migrated database (shares the store's connection). */
+export function createClusterer(db: Database.Database, options: ClusterOptions = {}): Clusterer {
+  const { windowMs, bucketLimit, verifyLimit } = { ...DEFAULTS, ...options };
+
+  const bucket = db
+    .prepare<[number, number, number, number, number], string>(
+      // Newest first: when a bucket is crowded, the reports closest to a fresh item are the recent ones.
+      'SELECT item_id FROM bands WHERE band = ? AND hash = ? AND published_at BETWEEN ? AND ? ORDER BY published_at DESC LIMIT ?',
+    )
+    .pluck();
+  const sketchOf = db.prepare<[string], SketchRow>(
+    'SELECT item_id, cluster_id, title_words, words, names, directions FROM cluster_items WHERE item_id = ?',
+  );
+  const clusterExists = db.prepare<[string], { id: string }>('SELECT id FROM clusters WHERE id = ?');
+  const addCluster = db.prepare<[string, string, number, number, number]>(
+    'INSERT INTO clusters (id, representative_id, first_published_at, updated_at, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const growCluster = db.prepare<[number, number, string]>(
+    'UPDATE clusters SET first_published_at = min(first_published_at, ?), updated_at = max(updated_at, ?) WHERE id = ?',
+  );
+  const addMember = db.prepare<[string, string, string, number, number, string, string, string, string]>(
+    `INSERT INTO cluster_items (item_id, cluster_id, feed_id, published_at, added_at, title_words, words, names, directions)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const addBand = db.prepare<[number, number, number, string]>(
+    'INSERT OR IGNORE INTO bands (band, hash, published_at, item_id) VALUES (?, ?, ?, ?)',
+  );
+  const addTopics = db.prepare<[string, string]>(
+    'INSERT OR IGNORE INTO cluster_topics (cluster_id, topic_id) SELECT ?, topic_id FROM item_topics WHERE item_id = ?',
+  );
+  const dropMember = db.prepare<[string]>('DELETE FROM cluster_items WHERE item_id = ?');
+  const dropBands = db.prepare<[string]>('DELETE FROM bands WHERE item_id = ?');
+  const dropTopics = db.prepare<[string]>('DELETE FROM cluster_topics WHERE cluster_id = ?');
+  const memberTopics = db.prepare<[string, string]>(
+    `INSERT OR IGNORE INTO cluster_topics (cluster_id, topic_id)
+     SELECT DISTINCT ?, t.topic_id FROM cluster_items c JOIN item_topics t ON t.item_id = c.item_id WHERE c.cluster_id = ?`,
+  );
+  const retime = db.prepare<{ id: string }>(
+    `UPDATE clusters SET
+       first_published_at = (SELECT min(published_at) FROM cluster_items WHERE cluster_id = @id),
+       updated_at = (SELECT max(published_at) FROM cluster_items WHERE cluster_id = @id)
+     WHERE id = @id`,
+  );
+
+  const refreshTopics = (clusterId: string) => {
+    dropTopics.run(clusterId);
+    memberTopics.run(clusterId, clusterId);
+  };
+
+  // A cluster id must never be reused: an item that left a story and matches again founds a fresh one.
+  const newClusterId = (itemId: string): string => {
+    let id = itemId;
+    for (let n = 2; clusterExists.get(id); n++) id = `${itemId}~${n}`;
+    return id;
+  };
+
+  return {
+    add(item, now) {
+      const sketch = sketchItem(item.title, item.summary, item.directions);
+      const bands = sketchBands(sketch, options);
+
+      let best: { clusterId: string; score: number } | null = null;
+      // Shared bands per candidate: the more bands two items share, the more alike their signatures.
+      const shared = new Map<string, number>();
+      for (const { band, hash } of bands) {
+        for (const id of bucket.all(band, hash, item.publishedAt - windowMs, item.publishedAt + windowMs, bucketLimit)) {
+          shared.set(id, (shared.get(id) ?? 0) + 1);
+        }
+      }
+      shared.delete(item.id);
+      const ranked = [...shared].sort((a, b) => b[1] - a[1]).slice(0, verifyLimit);
+      for (const [id] of ranked) {
+        const row = sketchOf.get(id);
+        if (!row) continue;
+        const score = storySimilarity(sketch, {
+          title: split(row.title_words),
+          all: split(row.words),
+          names: split(row.names),
+          directions: row.directions,
+        });
+        if (score > 0 && (!best || score > best.score)) best = { clusterId: row.cluster_id, score };
+      }
+
+      const isNewCluster = best === null;
+      const clusterId = best ? best.clusterId : newClusterId(item.id);
+      if (isNewCluster) addCluster.run(clusterId, item.id, item.publishedAt, item.publishedAt, now);
+      else growCluster.run(item.publishedAt, item.publishedAt, clusterId);
+      addMember.run(item.id, clusterId, item.feedId, item.publishedAt, now, sketch.title.join(' '), sketch.all.join(' '), sketch.names.join(' '), sketch.directions);
+      for (const { band, hash } of bands) addBand.run(band, hash, item.publishedAt, item.id);
+      addTopics.run(clusterId, item.id);
+      return { clusterId, isNewCluster };
+    },
+    remove(itemId) {
+      const row = sketchOf.get(itemId);
+      dropBands.run(itemId);
+      if (!row) return;
+      // The delete trigger drops an emptied cluster and re-elects a representative.
+      dropMember.run(itemId);
+      if (clusterExists.get(row.cluster_id)) {
+        retime.run({ id: row.cluster_id });
+        refreshTopics(row.cluster_id);
+      }
+    },
+    clusterOf: (itemId) => sketchOf.get(itemId)?.cluster_id ?? null,
+    refreshTopics,
+  };
+}

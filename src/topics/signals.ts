@@ -1,0 +1,107 @@
+/**
+ * Status signals: per topic, what an item says happened (a ceasefire agreed, violated; talks stalled; a town
+ * captured). Every signal term of every topic is compiled into one word trie, folded like the matcher's
+ * terms, so an item is scanned once whatever the number of signals; a signal only counts for a topic the
+ * item matched.
+ */
+import type { TopicsFile } from '../config/topics-schema.js';
+import { foldText, htmlToText, termWords, tokenize, tokenizeField } from './fold.js';
+import type { MatchInput } from './matcher.js';
+import { buildTermIndex, type TermWord } from './term-index.js';
+
+/** Which way a signal moves the situation. */
+export type SignalDirection = 'escalating' | 'de-escalating' | 'neutral';
+
+/** A signal carried by an item, for one of the topics it matched. */
+export type DetectedSignal = { topicId: string; signalId: string; label: string; direction: SignalDirection; weight: number };
+
+/** A configured signal, as listed for users and the status builder. */
+export type SignalInfo = DetectedSignal;
+
+/** Finds the status signals of items. */
+export type SignalDetector = {
+  /** Every configured signal, topics in file order, signals in file order. */
+  signals: SignalInfo[];
+  /** The signals an item carries for the topics it matched (others are ignored), in configuration order. */
+  detectSignals(item: MatchInput, matchedTopicIds: readonly string[]): DetectedSignal[];
+};
+
+type CompiledSignal = SignalInfo & { terms: number[]; unless: number[] };
+
+/** Compiles the `signals:` of every topic in topics.yaml (validated by topicsFileSchema). Throws on an unknown @vocab. */
+export function compileSignals(file: TopicsFile): SignalDetector {
+  const termIds = new Map<string, number>();
+  const patterns: TermWord[][] = [];
+  const termId = (term: string): number | null => {
+    const words = termWords(term);
+    if (words.length === 0) return null;
+    const key = words.map((w) => (w.prefix ? `${w.word}*` : w.word)).join(' ');
+    let id = termIds.get(key);
+    if (id === undefined) {
+      id = patterns.length;
+      termIds.set(key, id);
+      patterns.push(words);
+    }
+    return id;
+  };
+  const expand = (list: readonly string[], seen: ReadonlySet<string> = new Set()): string[] =>
+    list.flatMap((term) => {
+      if (!term.startsWith('@')) return [term];
+      const name = term.slice(1);
+      const vocab = file.vocab[name];
+      if (!vocab) throw new Error(`topics: unknown vocab list "${term}" in signals`);
+      if (seen.has(name)) throw new Error(`topics: vocab list "${term}" includes itself`);
+      return expand(vocab, new Set([...seen, name]));
+    });
+  const ids = (list: readonly string[]): number[] => [
+    ...new Set(expand(list).map(termId).filter((id): id is number => id !== null)),
+  ];
+
+  const compiled: CompiledSignal[] = file.topics.flatMap((topic) =>
+    (topic.signals ?? []).map((signal) => ({
+      topicId: topic.id,
+      signalId: signal.id,
+      label: signal.label,
+      direction: signal.direction,
+      weight: signal.weight,
+      terms: ids(signal.terms),
+      unless: ids(signal.unless),
+    })),
+  );
+  const index = buildTermIndex(patterns);
+
+  return {
+    signals: compiled.map(({ topicId, signalId, label, direction, weight }) => ({ topicId, signalId, label, direction, weight })),
+    detectSignals(item, matchedTopicIds) {
+      if (compiled.length === 0 || matchedTopicIds.length === 0) return [];
+      const hits = new Set<number>();
+      const record = (id: number) => void hits.add(id);
+      index.scan(tokenizeField(item.title), record);
+      index.scan(tokenize(foldText(leadSentence(item.summary ?? ''))), record);
+      if (hits.size === 0) return [];
+      const topics = new Set(matchedTopicIds);
+      return compiled
+        .filter((s) => topics.has(s.topicId) && s.terms.some((id) => hits.has(id)) && !s.unless.some((id) => hits.has(id)))
+        .map(({ topicId, signalId, label, direction, weight }) => ({ topicId, signalId, label, direction, weight }));
+    },
+  };
+}
+
+/**
+ * The summary's first sentence: what the item reports. Later sentences mostly recall background ("weeks
+ * after the rebels seized Goma"), which would give every item the signals of past events.
+ */
+export function leadSentence(summary: string): string {
+  const text = htmlToText(summary);
+  // A sentence ends at . ! ? followed by a space and a capital (not "U.S. officials", not "3.5 km").
+  const end = /[.!?](?=\s+["«“]?\p{Lu})/gu;
+  for (const m of text.matchAll(end)) {
+    if (m.index >= 40) return text.slice(0, m.index + 1);
+  }
+  return text;
+}
+
+/** The key a story lists a signal under (`ceasefire.violated`). */
+export function signalKey(signal: { topicId: string; signalId: string }): string {
+  return `${signal.topicId}.${signal.signalId}`;
+}

@@ -1,0 +1,215 @@
+/**
+ * Read side of stories: StoryView queries over the tables classify.ts fills. Status cards, digests,
+ * /latest and /search are built from these, so nothing is recomputed at question time.
+ */
+import type Database from 'better-sqlite3';
+import type { EvidenceView, StoryView } from '../chat/views.js';
+import { toFtsQuery } from '../store/fts-query.js';
+import type { SignalDirection } from './signals.js';
+
+/** Filters for stories(); newest activity first. */
+export type StoriesQuery = {
+  topicId?: string;
+  /** Only stories with an item published at or after this time (ms since epoch). */
+  since?: number;
+  /** Only stories whose latest item was published before this time. */
+  until?: number;
+  limit: number;
+};
+
+/** One signal occurrence, for status trends. */
+export type SignalEvent = {
+  itemId: string;
+  storyId: string | null;
+  topicId: string;
+  signalId: string;
+  label: string;
+  direction: SignalDirection;
+  weight: number;
+  publishedAt: number;
+  feedId: string;
+};
+
+/** Per-topic counts over a period. */
+export type TopicStats = { topicId: string; stories: number; items: number; sources: number };
+
+/** Queries over stored stories. */
+export type StoryQueries = {
+  /** Stories by latest activity, newest first. */
+  stories(query: StoriesQuery): StoryView[];
+  story(id: string): StoryView | null;
+  /** Full-text search over items, answered as their stories (an item in no story is a story of its own); best first. */
+  searchStories(query: string, limit: number): StoryView[];
+  /** Signals of a topic published in [since, until), newest first. */
+  signalEvents(topicId: string, since: number, until?: number): SignalEvent[];
+  /** Stories, items and outlets per topic over [since, until). */
+  topicStats(since: number, until?: number): TopicStats[];
+};
+
+type ClusterRow = { id: string; representative_id: string; first_published_at: number; updated_at: number };
+type MemberRow = { id: string; feed_id: string; url: string | null; title: string; published_at: number };
+
+const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
+
+/** Story queries over the store's connection; `feedTitles` names outlets (feed id → title). */
+export function createStoryQueries(
+  db: Database.Database,
+  feedTitles: ReadonlyMap<string, string>,
+  options: { topicOrder?: readonly string[] } = {},
+): StoryQueries {
+  const order = new Map((options.topicOrder ?? []).map((id, i) => [id, i]));
+  const byOrder = (a: string, b: string) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || a.localeCompare(b);
+  const outlet = (feedId: string) => feedTitles.get(feedId) ?? feedId;
+
+  const listAll = db.prepare<{ since: number; until: number; limit: number }, ClusterRow>(
+    `SELECT id, representative_id, first_published_at, updated_at FROM clusters
+     WHERE updated_at >= @since AND updated_at < @until ORDER BY updated_at DESC, id LIMIT @limit`,
+  );
+  const listTopic = db.prepare<{ topic: string; since: number; until: number; limit: number }, ClusterRow>(
+    `SELECT c.id, c.representative_id, c.first_published_at, c.updated_at
+     FROM cluster_topics t JOIN clusters c ON c.id = t.cluster_id
+     WHERE t.topic_id = @topic AND c.updated_at >= @since AND c.updated_at < @until
+     ORDER BY c.updated_at DESC, c.id LIMIT @limit`,
+  );
+  const one = db.prepare<[string], ClusterRow>('SELECT id, representative_id, first_published_at, updated_at FROM clusters WHERE id = ?');
+  const members = db.prepare<[string], MemberRow>(
+    `SELECT i.id, i.feed_id, i.url, i.title, i.published_at FROM cluster_items c JOIN items i ON i.id = c.item_id
+     WHERE c.cluster_id = ? ORDER BY c.published_at, i.seq`,
+  );
+  const topics = db.prepare<[string], { topic_id: string }>('SELECT topic_id FROM cluster_topics WHERE cluster_id = ?');
+  const evidence = db.prepare<[string], { topic_id: string; evidence: string }>(
+    `SELECT t.topic_id, t.evidence FROM cluster_items c JOIN item_topics t ON t.item_id = c.item_id
+     WHERE c.cluster_id = ? ORDER BY c.published_at`,
+  );
+  const signals = db.prepare<[string], { key: string }>(
+    `SELECT s.topic_id || '.' || s.signal_id AS key FROM cluster_items c JOIN item_signals s ON s.item_id = c.item_id
+     WHERE c.cluster_id = ? GROUP BY key ORDER BY max(s.weight) DESC, min(s.published_at), key`,
+  );
+  const item = db.prepare<[string], MemberRow>('SELECT id, feed_id, url, title, published_at FROM items WHERE id = ?');
+  const itemTopics = db.prepare<[string], { topic_id: string; evidence: string }>('SELECT topic_id, evidence FROM item_topics WHERE item_id = ?');
+  const itemSignals = db.prepare<[string], { key: string }>(
+    "SELECT topic_id || '.' || signal_id AS key FROM item_signals WHERE item_id = ? ORDER BY weight DESC, key",
+  );
+  // An item in no story stands for itself; its id is its story id (a story is named after its founding item).
+  const search = db.prepare<[string, number], { story: string | null; item_id: string }>(
+    `SELECT c.cluster_id AS story, i.id AS item_id
+     FROM items_fts JOIN items i ON i.seq = items_fts.rowid LEFT JOIN cluster_items c ON c.item_id = i.id
+     WHERE items_fts MATCH ? ORDER BY bm25(items_fts, 2.0, 1.0), i.published_at DESC LIMIT ?`,
+  );
+  const events = db.prepare<[string, number, number], {
+    item_id: string; story: string | null; topic_id: string; signal_id: string; label: string;
+    direction: SignalDirection; weight: number; published_at: number; feed_id: string;
+  }>(
+    `SELECT s.item_id, c.cluster_id AS story, s.topic_id, s.signal_id, s.label, s.direction, s.weight, s.published_at, i.feed_id
+     FROM item_signals s JOIN items i ON i.id = s.item_id LEFT JOIN cluster_items c ON c.item_id = s.item_id
+     WHERE s.topic_id = ? AND s.published_at >= ? AND s.published_at < ?
+     ORDER BY s.published_at DESC, s.item_id`,
+  );
+  const stats = db.prepare<[number, number], { topic_id: string; stories: number; items: number; sources: number }>(
+    `SELECT t.topic_id, count(DISTINCT c.cluster_id) AS stories, count(*) AS items, count(DISTINCT c.feed_id) AS sources
+     FROM item_topics t JOIN cluster_items c ON c.item_id = t.item_id
+     WHERE c.published_at >= ? AND c.published_at < ? GROUP BY t.topic_id`,
+  );
+
+  const mergeEvidence = (rows: readonly { topic_id: string; evidence: string }[]): Record<string, EvidenceView[]> => {
+    const out: Record<string, EvidenceView[]> = {};
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const list = (out[row.topic_id] ??= []);
+      for (const e of JSON.parse(row.evidence) as EvidenceView[]) {
+        const key = `${row.topic_id}\0${e.field}\0${e.term}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        list.push({ term: e.term, field: e.field });
+      }
+    }
+    return out;
+  };
+
+  const toView = (cluster: ClusterRow): StoryView | null => {
+    const items = members.all(cluster.id);
+    const rep = items.find((m) => m.id === cluster.representative_id) ?? items[0];
+    if (!rep) return null;
+    const sources = [...new Set([rep, ...items].map((m) => outlet(m.feed_id)))];
+    return {
+      id: cluster.id,
+      title: rep.title,
+      url: rep.url,
+      source: outlet(rep.feed_id),
+      sources,
+      publishedAt: cluster.first_published_at,
+      updatedAt: cluster.updated_at,
+      topics: topics.all(cluster.id).map((r) => r.topic_id).sort(byOrder),
+      evidence: mergeEvidence(evidence.all(cluster.id)),
+      signals: signals.all(cluster.id).map((r) => r.key),
+    };
+  };
+
+  const singleton = (itemId: string): StoryView | null => {
+    const row = item.get(itemId);
+    if (!row) return null;
+    const matched = itemTopics.all(itemId);
+    return {
+      id: row.id,
+      title: row.title,
+      url: row.url,
+      source: outlet(row.feed_id),
+      sources: [outlet(row.feed_id)],
+      publishedAt: row.published_at,
+      updatedAt: row.published_at,
+      topics: matched.map((r) => r.topic_id).sort(byOrder),
+      evidence: mergeEvidence(matched),
+      signals: itemSignals.all(itemId).map((r) => r.key),
+    };
+  };
+
+  const story = (id: string): StoryView | null => {
+    const cluster = one.get(id);
+    return cluster ? toView(cluster) : null;
+  };
+
+  return {
+    stories({ topicId, since, until, limit }) {
+      if (limit <= 0) return [];
+      const range = { since: since ?? 0, until: until ?? FAR_FUTURE, limit };
+      const rows = topicId === undefined ? listAll.all(range) : listTopic.all({ ...range, topic: topicId });
+      return rows.map(toView).filter((v): v is StoryView => v !== null);
+    },
+    story,
+    searchStories(query, limit) {
+      const match = toFtsQuery(query);
+      if (match === null || limit <= 0) return [];
+      const views: StoryView[] = [];
+      const seen = new Set<string>();
+      // Several hits may belong to one story: read a few more rows than asked for.
+      for (const hit of search.all(match, limit * 4)) {
+        const key = hit.story ?? `item:${hit.item_id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const view = hit.story ? story(hit.story) : singleton(hit.item_id);
+        if (view) views.push(view);
+        if (views.length === limit) break;
+      }
+      return views;
+    },
+    signalEvents(topicId, since, until = FAR_FUTURE) {
+      return events.all(topicId, since, until).map((r) => ({
+        itemId: r.item_id,
+        storyId: r.story,
+        topicId: r.topic_id,
+        signalId: r.signal_id,
+        label: r.label,
+        direction: r.direction,
+        weight: r.weight,
+        publishedAt: r.published_at,
+        feedId: r.feed_id,
+      }));
+    },
+    topicStats(since, until = FAR_FUTURE) {
+      return stats
+        .all(since, until)
+        .map((r) => ({ topicId: r.topic_id, stories: r.stories, items: r.items, sources: r.sources }))
+        .sort((a, b) => byOrder(a.topicId, b.topicId));
+    },
+  };
+}

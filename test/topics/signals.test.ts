@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import YAML from 'yaml';
+import { topicsFileSchema } from '../../src/config/topics-schema.js';
+import { compileTopics } from '../../src/topics/matcher.js';
+import { compileSignals, leadSentence, signalKey } from '../../src/topics/signals.js';
+
+// The shipped topics.yaml: these tests protect the signals users actually get.
+const shipped = topicsFileSchema.parse(YAML.parse(readFileSync(new URL('../../feeds/topics.yaml', import.meta.url), 'utf8')));
+const matcher = compileTopics(shipped);
+const detector = compileSignals(shipped);
+
+/** Signal keys of an item, for the topics the shipped matcher gives it. */
+function signalsOf(title: string, summary = ''): string[] {
+  const topics = matcher.match({ title, summary }).map((m) => m.topicId);
+  return detector.detectSignals({ title, summary }, topics).map(signalKey);
+}
+
+describe('shipped signals', () => {
+  it('declares the status signals of every default topic, each with a direction', () => {
+    const keys = detector.signals.map(signalKey);
+    expect(keys).toEqual(expect.arrayContaining([
+      'ceasefire.agreed', 'ceasefire.holding', 'ceasefire.violated',
+      'qatar-talks.scheduled', 'qatar-talks.under-way', 'qatar-talks.stalled', 'qatar-talks.signed', 'qatar-talks.collapsed',
+      'm23.advance', 'm23.withdrawal', 'm23.foreign-support', 'm23.sanctions',
+    ]));
+    const direction = (key: string) => detector.signals.find((s) => signalKey(s) === key)?.direction;
+    expect([direction('ceasefire.violated'), direction('ceasefire.agreed'), direction('m23.sanctions')]).toEqual(['escalating', 'de-escalating', 'neutral']);
+  });
+
+  it('sees a ceasefire violation in French, accents and hyphens written any way', () => {
+    expect(signalsOf('Nord-Kivu : violation du cessez-le-feu par le M23 à Masisi')).toContain('ceasefire.violated');
+    expect(signalsOf('NORD-KIVU : VIOLATION DU CESSEZ LE FEU PAR LE M23')).toContain('ceasefire.violated');
+    expect(signalsOf('Nord-Kivu : reprise des combats à Masisi malgré le cessez-le-feu')).toContain('ceasefire.violated');
+  });
+
+  it('sees clashes despite a truce in English', () => {
+    expect(signalsOf('Army and M23 rebels clash despite truce near Sake')).toContain('ceasefire.violated');
+  });
+
+  it('tells a ceasefire pledged from one holding', () => {
+    expect(signalsOf('DRC and M23 agree to a ceasefire in Doha')).toContain('ceasefire.agreed');
+    const holding = signalsOf('Truce largely holding around Goma, residents say', 'Residents of Goma said the truce between the army and the M23 rebels was holding.');
+    expect(holding).toContain('ceasefire.holding');
+    expect(holding).not.toContain('ceasefire.violated');
+    expect(signalsOf('M23 truce fails to hold as fighting resumes near Goma')).not.toContain('ceasefire.holding');
+  });
+
+  it('reads the stages of the Doha talks', () => {
+    expect(signalsOf('Doha talks between Kinshasa and M23 stall over prisoner release')).toContain('qatar-talks.stalled');
+    expect(signalsOf('Kinshasa and M23 sign declaration of principles in Doha')).toContain('qatar-talks.signed');
+    expect(signalsOf('Doha : Kinshasa et l\'AFC/M23 signent une déclaration de principes')).toContain('qatar-talks.signed');
+    expect(signalsOf('Doha talks between Kinshasa and M23 rebels collapse')).toContain('qatar-talks.collapsed');
+  });
+
+  it('tells an M23 advance from a withdrawal, and a withdrawal from leaving the talks', () => {
+    expect(signalsOf('M23 rebels seize Walikale')).toEqual(expect.arrayContaining(['m23.advance']));
+    expect(signalsOf('M23 rebels seize Walikale')).not.toContain('m23.withdrawal');
+    expect(signalsOf('M23 withdraws from Walikale')).toContain('m23.withdrawal');
+    expect(signalsOf("Uvira : l'AFC/M23 annonce son retrait de la ville")).toContain('m23.withdrawal');
+    expect(signalsOf('M23 withdraws its delegation from Doha talks with Kinshasa')).not.toContain('m23.withdrawal');
+  });
+
+  it('gives no signal for a topic the item did not match', () => {
+    // A Gaza truce violated is not the DRC ceasefire: no topic, so no signal.
+    expect(signalsOf('Gaza ceasefire violated as strikes resume')).toEqual([]);
+    const topics = ['m23'];
+    expect(detector.detectSignals({ title: 'M23 accused of violating ceasefire' }, topics).map(signalKey)).not.toContain('ceasefire.violated');
+  });
+});
+
+describe('compileSignals', () => {
+  const file = topicsFileSchema.parse({
+    vocab: { truce: ['truce', 'ceasefire'] },
+    topics: [
+      {
+        id: 'ceasefire',
+        name: 'Ceasefire',
+        terms: ['@truce'],
+        signals: [
+          { id: 'holding', label: 'Holding', direction: 'de-escalating', terms: ['ceasefire hold*', 'truce hold*'], unless: ['fails to hold'] },
+          { id: 'talked-about', label: 'Talked about', terms: ['@truce'] },
+        ],
+      },
+    ],
+  });
+  const compiled = compileSignals(file);
+
+  it('fills direction and weight defaults and expands vocab lists', () => {
+    expect(compiled.signals).toEqual([
+      { topicId: 'ceasefire', signalId: 'holding', label: 'Holding', direction: 'de-escalating', weight: 1 },
+      { topicId: 'ceasefire', signalId: 'talked-about', label: 'Talked about', direction: 'neutral', weight: 1 },
+    ]);
+    expect(compiled.detectSignals({ title: 'Ceasefire holds in Masisi' }, ['ceasefire']).map((s) => s.signalId)).toEqual(['holding', 'talked-about']);
+  });
+
+  it('lets an unless term cancel its signal only', () => {
+    expect(compiled.detectSignals({ title: 'Truce holds, then fails to hold' }, ['ceasefire']).map((s) => s.signalId)).toEqual(['talked-about']);
+  });
+
+  it('reads the title and the lead sentence, not the background further down', () => {
+    const summary = 'Residents said the ceasefire was holding on Monday. A ceasefire holds elsewhere too.';
+    expect(leadSentence(summary)).toBe('Residents said the ceasefire was holding on Monday.');
+    expect(leadSentence('<p>U.S. officials said on Monday the truce in Masisi held. Later text.</p>')).toBe('U.S. officials said on Monday the truce in Masisi held.');
+    expect(compiled.detectSignals({ title: 'Masisi market reopens', summary: 'Traders returned to the market on Monday in large numbers. The truce holds.' }, ['ceasefire'])).toEqual([]);
+  });
+});
