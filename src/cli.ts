@@ -67,14 +67,18 @@ program
   .command('status')
   .description('print the latest known status of a topic (all topics when none is named)')
   .argument('[topic]', 'topic id')
-  .action((topic: string | undefined) => dispatch(() => import('./cli/status.js'), globals(), topic));
+  .option('--json', 'the status card(s) as JSON')
+  .action((topic: string | undefined, opts: { json?: boolean }) =>
+    dispatch(() => import('./cli/status.js'), globals(), topic, opts),
+  );
 
 program
   .command('digest')
   .description('print the digest the bot would post')
   .option('--since <duration>', 'period to cover, e.g. 24h, 90m, 7d', '24h')
   .option('--topic <topic>', 'only this topic')
-  .action((opts: { since: string; topic?: string }) => dispatch(() => import('./cli/digest.js'), globals(), opts));
+  .option('--json', 'the digest as JSON')
+  .action((opts: { since: string; topic?: string; json?: boolean }) => dispatch(() => import('./cli/digest.js'), globals(), opts));
 
 program
   .command('check-config')
