@@ -137,7 +137,11 @@ export function topicsFileProblems(file: {
     checkList(topic.terms, ['topics', i, 'terms'], false);
     checkList(topic.unless, ['topics', i, 'unless'], false);
     topic.rules.forEach((rule, r) => {
-      rule.all.forEach((group, g) => checkList(group, ['topics', i, 'rules', r, 'all', g], true));
+      rule.all.forEach((group, g) => {
+        checkList(group, ['topics', i, 'rules', r, 'all', g], true);
+        if (group.length > 1 && group.some((term) => term.startsWith('#')))
+          problems.push({ path: ['topics', i, 'rules', r, 'all', g], message: 'a #topic reference must be alone in its group' });
+      });
       checkList(rule.unless ?? [], ['topics', i, 'rules', r, 'unless'], false);
     });
     topic.implies.forEach((id, k) => {

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { foldPlural, foldText, htmlToText, termWords, tokenize, tokenizeField } from '../../src/topics/fold.js';
+
+const words = (text: string) => tokenizeField(text).map((t) => t.word);
+
+describe('foldText', () => {
+  it('removes accents and lower-cases', () => {
+    expect(foldText('Négociations à Doha, TRÊVE')).toBe('negociations a doha, treve');
+  });
+
+  it('folds every dash and hyphen to one form', () => {
+    expect(foldText('cessez\u2010le\u2011feu cessez\u2013le\u2014feu cessez-le-feu M\u221223')).toBe(
+      'cessez-le-feu cessez-le-feu cessez-le-feu m-23',
+    );
+  });
+
+  it('folds curly quotes and backticks to an apostrophe', () => {
+    expect(foldText('l’AFC l‘AFC l`AFC')).toBe("l'afc l'afc l'afc");
+  });
+
+  it('expands ligatures that NFKD keeps', () => {
+    expect(foldText('Œuvre cœur Straße')).toBe('oeuvre coeur strasse');
+  });
+
+  it('turns compatibility characters into plain ones', () => {
+    expect(foldText('ＡＦＣ ﬁghters')).toBe('afc fighters');
+  });
+});
+
+describe('htmlToText', () => {
+  it('strips tags and decodes entities', () => {
+    expect(htmlToText('<p>Power &amp; signal</p><a href="x">Read&#39;s more</a>')).toBe("Power & signal Read's more");
+  });
+
+  it('strips markup that was escaped twice', () => {
+    expect(htmlToText('&lt;p&gt;Goma&lt;/p&gt;')).toBe('Goma');
+  });
+});
+
+describe('tokenize', () => {
+  it('splits on dashes, so the three spellings of cessez-le-feu give the same words', () => {
+    expect(words('Cessez-le-feu')).toEqual(['cessez', 'le', 'feu']);
+    expect(words('cessez le feu')).toEqual(['cessez', 'le', 'feu']);
+    expect(words('CESSEZ\u2010LE\u2010FEU')).toEqual(['cessez', 'le', 'feu']);
+  });
+
+  it('drops French elided articles so l’AFC and d’Doha give the bare name', () => {
+    expect(words("l'AFC d’Doha qu’elle")).toEqual(['afc', 'doha', 'elle']);
+  });
+
+  it("drops the English possessive 's", () => {
+    expect(words("Rwanda's support")).toEqual(['rwanda', 'support']);
+  });
+
+  it('keeps digits inside words, so M23 and M234 stay different words', () => {
+    expect(words('M23 M234 AFC/M23')).toEqual(['m23', 'm234', 'afc', 'm23']);
+  });
+
+  it('keeps the unfolded form for prefix matching', () => {
+    expect(tokenize('negociations')).toEqual([{ word: 'negociation', raw: 'negociations' }]);
+  });
+});
+
+describe('foldPlural', () => {
+  it('maps English and French plurals to the singular', () => {
+    expect(foldPlural('rebels')).toBe('rebel');
+    expect(foldPlural('talks')).toBe('talk');
+    expect(foldPlural('negociations')).toBe('negociation');
+    expect(foldPlural('hostilities')).toBe('hostility');
+  });
+
+  it('leaves short words and -ss / -us endings alone', () => {
+    expect(foldPlural('bus')).toBe('bus');
+    expect(foldPlural('les')).toBe('les');
+    expect(foldPlural('press')).toBe('press');
+    expect(foldPlural('status')).toBe('status');
+  });
+});
+
+describe('termWords', () => {
+  it('reads a trailing star as a prefix and a lone star as any word', () => {
+    expect(termWords('halt* * hostilit*')).toEqual([
+      { word: 'halt', prefix: true },
+      { word: '', prefix: true },
+      { word: 'hostilit', prefix: true },
+    ]);
+  });
+
+  it('folds terms the way text is folded', () => {
+    expect(termWords('Cessez-le-feu')).toEqual(termWords('cessez le feu'));
+    expect(termWords("l'AFC")).toEqual([{ word: 'afc', prefix: false }]);
+    expect(termWords('Négociations')).toEqual([{ word: 'negociation', prefix: false }]);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { termWords, tokenizeField } from '../../src/topics/fold.js';
+import { buildTermIndex } from '../../src/topics/term-index.js';
+
+function hits(terms: string[], text: string): [string, number][] {
+  const index = buildTermIndex(terms.map(termWords));
+  const found: [string, number][] = [];
+  index.scan(tokenizeField(text), (id, start) => found.push([terms[id]!, start]));
+  return found;
+}
+
+describe('buildTermIndex', () => {
+  it('finds every term, including overlapping phrases, with the index of the first word', () => {
+    expect(hits(['M23', 'M23 rebels', 'rebels'], 'the M23 rebels')).toEqual([
+      ['M23', 1],
+      ['M23 rebels', 1],
+      ['rebels', 2],
+    ]);
+  });
+
+  it('matches whole words only', () => {
+    expect(hits(['M23', 'AFC'], 'M234 AFCON')).toEqual([]);
+  });
+
+  it('matches a prefix term against any word that starts with it', () => {
+    expect(hits(['negoci*'], 'négociateurs négociation négoce')).toEqual([
+      ['negoci*', 0],
+      ['negoci*', 1],
+    ]);
+  });
+
+  it('lets a lone star stand for exactly one word', () => {
+    expect(hits(['halt* * hostilit*'], 'a halt to hostilities; halting hostilities')).toEqual([['halt* * hostilit*', 1]]);
+  });
+
+  it('matches plural text against a singular term and the other way round', () => {
+    expect(hits(['rebel', 'talks'], 'rebels talk')).toEqual([
+      ['rebel', 0],
+      ['talks', 1],
+    ]);
+  });
+});
