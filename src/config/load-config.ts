@@ -3,7 +3,7 @@
  * file is collected, so one run of `sitrep check-config` lists them all.
  */
 import { access } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { formatDuration } from './duration.js';
@@ -64,7 +64,8 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
     problems.push(...sourcesFile.problems);
   }
 
-  const topicsPath = options.topicsFile ?? join(dir, topicsFileFrom(sourcesFile.ok ? sourcesFile.yaml.data : null) ?? 'topics.yaml');
+  const topicsName = topicsFileFrom(sourcesFile.ok ? sourcesFile.yaml.data : null) ?? 'topics.yaml';
+  const topicsPath = options.topicsFile ?? (isAbsolute(topicsName) ? topicsName : join(dir, topicsName));
   const topicsFile = await readYamlFile(topicsPath);
   let topics: TopicsFile | null = null;
   if (topicsFile.ok) {

@@ -107,6 +107,14 @@ describe('loadConfig', () => {
     expect(viaOption.ok && viaOption.config.topics.topics[0]?.id).toBe('doha');
   });
 
+  it('takes an absolute topicsFile path as it is', async () => {
+    const dir = await folder({ 'other-topics.yaml': validTopics });
+    const absolute = join(dir, 'other-topics.yaml');
+    const configDir = await folder({ 'sources.yaml': `topicsFile: ${absolute}\nfeeds:\n  - id: a\n    url: https://example.org/feed.xml\n` });
+    const loaded = await loadConfig(configDir);
+    expect(loaded.ok && loaded.config.files.topics).toBe(absolute);
+  });
+
   it('checks that the retry ceiling is not below the first retry delay', async () => {
     const dir = await folder({ 'sources.yaml': validSources, 'topics.yaml': validTopics, 'settings.yaml': 'delivery:\n  retryBase: 1h\n  retryMax: 10m\n' });
     expect(await problemLines(dir)).toEqual(['settings.yaml: delivery.retryMax: must not be shorter than delivery.retryBase (1h) (line 3)']);
