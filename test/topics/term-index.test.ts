@@ -29,6 +29,14 @@ describe('buildTermIndex', () => {
     ]);
   });
 
+  it('handles one-letter prefixes next to longer ones', () => {
+    expect(hits(['g*', 'go*', 'goma'], 'Goma ok')).toEqual([
+      ['goma', 0],
+      ['g*', 0],
+      ['go*', 0],
+    ]);
+  });
+
   it('lets a lone star stand for exactly one word', () => {
     expect(hits(['halt* * hostilit*'], 'a halt to hostilities; halting hostilities')).toEqual([['halt* * hostilit*', 1]]);
   });
