@@ -14,7 +14,8 @@ const LIGATURE_RE = /[œæøłđßıðþ]/g;
 const DASHES_RE = /[\p{Pd}\u2212\u00AD]/gu;
 const QUOTES_RE = /[\u2018\u2019\u201B\u2032\u0060\u00B4\u02BC\u02B9\uFF07]/g;
 const MARKS_RE = /\p{M}/gu;
-const ASCII_RE = /^[\x00-\x7f]*$/;
+// Plain ASCII text needs no Unicode folding (the common case: skip the slow path).
+const ASCII_RE = /^[\p{ASCII}]*$/u;
 // French elided articles and pronouns (l'AFC, d'Doha, qu'elle) and the English possessive ('s).
 const ELISION = new Set(['l', 'd', 'j', 'm', 'n', 's', 't', 'c', 'qu', 'jusqu', 'lorsqu', 'puisqu', 'quoiqu']);
 const WORD_RE = /[\p{L}\p{N}]+/gu;

@@ -4,8 +4,9 @@
  * Every match carries the terms and fields that decided it.
  */
 import type { TopicConfig, TopicsFile } from '../config/topics-schema.js';
-import { termWords, tokenizeField } from './fold.js';
-import { buildTermIndex, type TermWord } from './term-index.js';
+import { tokenizeField } from './fold.js';
+import { buildTermIndex } from './term-index.js';
+import { createTermTable } from './term-table.js';
 
 /** Where a term was found. */
 export type MatchField = 'title' | 'summary';
@@ -48,34 +49,10 @@ type Compiled = {
 
 /** Compiles topics.yaml (already validated by topicsFileSchema) into a matcher. Throws on unknown references. */
 export function compileTopics(file: TopicsFile): TopicMatcher {
-  const termIds = new Map<string, number>();
-  const termText: string[] = [];
-  const termPatterns: TermWord[][] = [];
+  const table = createTermTable(file.vocab);
+  const ids = table.ids;
   const indexOf = new Map(file.topics.map((t, i) => [t.id, i]));
 
-  const termId = (term: string): number | null => {
-    const words = termWords(term);
-    if (words.length === 0) return null;
-    const key = words.map((w) => (w.prefix ? `${w.word}*` : w.word)).join(' ');
-    let id = termIds.get(key);
-    if (id === undefined) {
-      id = termPatterns.length;
-      termIds.set(key, id);
-      termText.push(term);
-      termPatterns.push(words);
-    }
-    return id;
-  };
-  const expand = (list: readonly string[], seen: ReadonlySet<string> = new Set()): string[] =>
-    list.flatMap((term) => {
-      if (!term.startsWith('@')) return [term];
-      const name = term.slice(1);
-      const vocab = file.vocab[name];
-      if (!vocab) throw new Error(`topics: unknown vocab list "${term}"`);
-      if (seen.has(name)) throw new Error(`topics: vocab list "${term}" includes itself`);
-      return expand(vocab, new Set([...seen, name]));
-    });
-  const ids = (list: readonly string[]): number[] => [...new Set(expand(list).map(termId).filter((id): id is number => id !== null))];
   const topicIndex = (id: string): number => {
     const index = indexOf.get(id);
     if (index === undefined) throw new Error(`topics: unknown topic "${id}"`);
@@ -105,7 +82,7 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
   rankTopics(compiled);
 
   // term id → every place it counts: the evaluation starts from the hits, never from a topic's term lists.
-  const termSlots: Slot[][] = termPatterns.map(() => []);
+  const termSlots: Slot[][] = table.patterns.map(() => []);
   compiled.forEach((topic, t) => {
     const put = (ids: readonly number[], slot: Omit<Slot, 'topic'>) => ids.forEach((id) => termSlots[id]!.push({ topic: t, ...slot }));
     put(topic.strong, { kind: 'strong', rule: -1, group: -1 });
@@ -118,7 +95,7 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
       put(rule.unless, { kind: 'rule-unless', rule: r, group: -1 });
     });
   });
-  const index = buildTermIndex(termPatterns);
+  const index = buildTermIndex(table.patterns);
 
   const match = (item: MatchInput): TopicMatch[] => {
     const hits = new Map<number, Hit[]>();
@@ -155,7 +132,7 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
       for (const t of queued) if (next < 0 || compiled[t]!.rank < compiled[next]!.rank) next = t;
       queued.delete(next);
       const topic = compiled[next]!;
-      const evidence = evaluate(topic, states.get(next), hits, own, termText);
+      const evidence = evaluate(topic, states.get(next), hits, own, table.texts);
       if (!evidence) continue;
       own.set(next, evidence);
       for (const r of topic.referrers) if (!own.has(r)) queued.add(r);

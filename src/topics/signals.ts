@@ -5,9 +5,10 @@
  * item matched.
  */
 import type { TopicsFile } from '../config/topics-schema.js';
-import { foldText, htmlToText, termWords, tokenize, tokenizeField } from './fold.js';
+import { foldText, htmlToText, tokenize, tokenizeField } from './fold.js';
 import type { MatchInput } from './matcher.js';
-import { buildTermIndex, type TermWord } from './term-index.js';
+import { buildTermIndex } from './term-index.js';
+import { createTermTable } from './term-table.js';
 
 /** Which way a signal moves the situation. */
 export type SignalDirection = 'escalating' | 'de-escalating' | 'neutral';
@@ -30,32 +31,8 @@ type CompiledSignal = SignalInfo & { terms: number[]; unless: number[] };
 
 /** Compiles the `signals:` of every topic in topics.yaml (validated by topicsFileSchema). Throws on an unknown @vocab. */
 export function compileSignals(file: TopicsFile): SignalDetector {
-  const termIds = new Map<string, number>();
-  const patterns: TermWord[][] = [];
-  const termId = (term: string): number | null => {
-    const words = termWords(term);
-    if (words.length === 0) return null;
-    const key = words.map((w) => (w.prefix ? `${w.word}*` : w.word)).join(' ');
-    let id = termIds.get(key);
-    if (id === undefined) {
-      id = patterns.length;
-      termIds.set(key, id);
-      patterns.push(words);
-    }
-    return id;
-  };
-  const expand = (list: readonly string[], seen: ReadonlySet<string> = new Set()): string[] =>
-    list.flatMap((term) => {
-      if (!term.startsWith('@')) return [term];
-      const name = term.slice(1);
-      const vocab = file.vocab[name];
-      if (!vocab) throw new Error(`topics: unknown vocab list "${term}" in signals`);
-      if (seen.has(name)) throw new Error(`topics: vocab list "${term}" includes itself`);
-      return expand(vocab, new Set([...seen, name]));
-    });
-  const ids = (list: readonly string[]): number[] => [
-    ...new Set(expand(list).map(termId).filter((id): id is number => id !== null)),
-  ];
+  const table = createTermTable(file.vocab, 'topics signals');
+  const ids = table.ids;
 
   const compiled: CompiledSignal[] = file.topics.flatMap((topic) =>
     (topic.signals ?? []).map((signal) => ({
@@ -68,7 +45,7 @@ export function compileSignals(file: TopicsFile): SignalDetector {
       unless: ids(signal.unless),
     })),
   );
-  const index = buildTermIndex(patterns);
+  const index = buildTermIndex(table.patterns);
 
   return {
     signals: compiled.map(({ topicId, signalId, label, direction, weight }) => ({ topicId, signalId, label, direction, weight })),
