@@ -78,6 +78,8 @@ export type FakeDiscord = {
   messages(channelId: string): StoredMessage[];
   /** Every request under /channels/:id answers this failure until cleared with `null`. */
   failChannel(channelId: string, failure: DiscordFailure | null): void;
+  /** Deletes a channel or thread as a server admin would: later requests get 404 Unknown Channel, clients get CHANNEL_DELETE (THREAD_DELETE for a thread). */
+  deleteChannel(channelId: string): void;
   /** The next `times` requests matching `route` ('POST /channels/:id/messages', '/channels/123/messages') answer 429. */
   rateLimitNext(route: string, retryAfterSeconds: number, times?: number): void;
   registeredCommands(guildId?: string): Json[];
@@ -429,6 +431,19 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     restBase, gatewayUrl, botUser, applicationId, users, guild: defaultGuild, calls, gatewayReceived, addGuild, sendInteraction, waitForCall,
     messages: (channelId) => [...(messages.get(channelId) ?? [])],
     failChannel: (channelId, failure) => void (failure ? failures.set(channelId, failure) : failures.delete(channelId)),
+    deleteChannel: (channelId) => {
+      const channel = channels.get(channelId);
+      if (!channel) throw new Error(`unknown channel ${channelId}`);
+      channels.delete(channelId);
+      const guild = guilds.get(String(channel.guild_id));
+      if (guild) {
+        guild.channels = guild.channels.filter((c) => c.id !== channelId);
+        guild.threads = guild.threads.filter((c) => c.id !== channelId);
+      }
+      const isThread = channel.type === 11 || channel.type === 12;
+      const payload = isThread ? { id: channelId, guild_id: channel.guild_id, parent_id: channel.parent_id, type: channel.type } : channel;
+      for (const s of sockets) if (s.ready) dispatch(s, isThread ? 'THREAD_DELETE' : 'CHANNEL_DELETE', payload);
+    },
     rateLimitNext: (route, retryAfterSeconds, times = 1) => void rateLimits.push({ route, retryAfter: retryAfterSeconds, times }),
     registeredCommands: (guildId) => [...(commands.get(guildId ?? '') ?? [])],
     close: async () => {
