@@ -116,9 +116,11 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
   scheduler = createDigestScheduler({ db: core.store.db, clock, settings: config.settings, logger, onEnqueued: () => void dispatchNow() });
 
   const fanOut = createFanOut({ db: core.store.db, clock, settings: config.settings });
-  const poller = core.createPoller(async (changes, { items, firstFetch }) => {
-    const report = fanOut.fanOut(changes, items, { firstFetch });
-    if (report.enqueued > 0 || report.editsFlagged > 0) void dispatchNow();
+  // Alerts are queued in the transaction that stores the items, so a crash loses neither; the
+  // dispatcher is woken once they are committed.
+  const poller = core.createPoller({
+    stored: (changes, { items, firstFetch }) => void fanOut.fanOut(changes, items, { firstFetch }),
+    committed: () => void dispatchNow(),
   });
 
   const prune = () => {
@@ -148,7 +150,9 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
       clearInterval(pruneTimer);
       scheduler?.stop();
       await Promise.allSettled([poller.stop(), dispatcher.stop(STOP_GRACE_MS)]);
-      await dispatching;
+      // A send hung past the grace period must not hold the shutdown: its outbox row stays claimed and
+      // goes back to pending at the next start.
+      await Promise.race([dispatching, new Promise((resolve) => setTimeout(resolve, 500))]);
       await Promise.allSettled(platforms.map((platform) => platform.stop()));
       core.close();
     })();

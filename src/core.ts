@@ -40,16 +40,24 @@ export type Core = {
   /** Small persistent settings kept in the database. */
   kv: KeyValue;
   dbPath: string;
-  /** Builds a poller whose new items go through the classifier, then to `onStories`. */
-  createPoller(onStories?: StoriesHandler): Poller;
+  /**
+   * Builds a poller whose new items are classified in the transaction that stores them; `handlers.stored`
+   * runs in that same transaction (e.g. queueing alerts), `handlers.committed` after it commits.
+   */
+  createPoller(handlers?: PollHandlers): Poller;
   close(): void;
 };
 
-/** Called after new items were stored and classified. */
-export type StoriesHandler = (
-  changes: ReturnType<Classifier['processNewItems']>,
-  context: Parameters<NewItemsHandler>[2] & { feedId: string; items: Parameters<NewItemsHandler>[1] },
-) => void | Promise<void>;
+/** What happened in one feed's poll: its new items and the stories they touched. */
+export type NewItemsContext = Parameters<NewItemsHandler>[2] & { feedId: string; items: Parameters<NewItemsHandler>[1] };
+
+/** Hooks of the poller built by the core. */
+export type PollHandlers = {
+  /** Synchronous, inside the transaction that stores and classifies the items. */
+  stored?: (changes: ReturnType<Classifier['processNewItems']>, context: NewItemsContext) => void;
+  /** After the commit (printing, waking the dispatcher). */
+  committed?: (context: NewItemsContext) => void | Promise<void>;
+};
 
 /** Opens everything, or returns every config/environment problem found (nothing is opened then). */
 export async function openCore(options: CoreOptions): Promise<{ ok: true; core: Core } | { ok: false; problems: ConfigProblem[] }> {
@@ -84,7 +92,7 @@ export async function openCore(options: CoreOptions): Promise<{ ok: true; core: 
     stories,
     kv: createKeyValue(store.db),
     dbPath,
-    createPoller(onStories) {
+    createPoller(handlers = {}) {
       return createPoller({
         feeds: config.feeds,
         store,
@@ -96,10 +104,12 @@ export async function openCore(options: CoreOptions): Promise<{ ok: true; core: 
         logger: options.logger,
         // Shutdown must finish within seconds (SIGTERM); a fetch still running then is abandoned.
         stopGraceMs: 2_000,
-        onNewItems: async (feedId, items, context) => {
+        transaction: (fn) => store.db.transaction(fn)(),
+        onNewItemsInTransaction: (feedId, items, context) => {
           const changes = classifier.processNewItems(items);
-          await onStories?.(changes, { ...context, feedId, items });
+          handlers.stored?.(changes, { ...context, feedId, items });
         },
+        onNewItems: (feedId, items, context) => handlers.committed?.({ ...context, feedId, items }),
       });
     },
     close() {

@@ -103,7 +103,7 @@ export function formatAlert(stories: readonly StoryView[], options: { folded?: n
     const noun = folded === 1 ? 'story' : 'stories';
     blocks.push({
       type: 'note',
-      spans: [span(`+${folded} more ${noun} held back by the hourly alert limit — /latest lists them.`)],
+      spans: [span(`+${folded} more ${noun} in this update — /latest lists them.`)],
     });
   }
   return { kind: 'alert', blocks, linkPreviews: stories.length === 1 };

@@ -22,7 +22,7 @@ export async function run(globals: { config?: string; db?: string }, opts: PollO
   const print = (items: readonly NormalizedItem[]) => {
     for (const item of items) process.stdout.write(`${formatItem(core, item, opts.json ?? false)}\n`);
   };
-  const poller = core.createPoller((_changes, { items }) => print(items));
+  const poller = core.createPoller({ committed: ({ items }) => print(items) });
   try {
     if (!opts.once) return await pollForever(poller);
     const reports = await poller.pollOnce();

@@ -75,6 +75,15 @@ export type PollerDeps = {
   /** Longest backoff of a failing feed. Default 6 h. */
   backoffMaxMs?: number;
   logger?: PollerLogger;
+  /**
+   * Runs synchronously inside the transaction that stores the new items (with `transaction`), so what it
+   * writes (matches, stories, outbox rows) commits together with the items or not at all: a crash can
+   * never leave stored items unclassified or their alerts unqueued. If it throws, nothing is stored.
+   */
+  onNewItemsInTransaction?: (feedId: string, items: NormalizedItem[], info: { firstFetch: boolean }) => void;
+  /** Runs a function in one store transaction (e.g. better-sqlite3's db.transaction). Default: no transaction. */
+  transaction?: <T>(fn: () => T) => T;
+  /** Called after the new items are committed (notifications; may be async; its failure is only logged). */
   onNewItems?: NewItemsHandler;
   /** How often the scheduler looks for due feeds (real time). Default 1000 ms. */
   tickMs?: number;
@@ -120,6 +129,7 @@ function message(error: unknown): string {
 export function createPoller(deps: PollerDeps): Poller {
   const { store, clock } = deps;
   const logger = deps.logger ?? silent;
+  const atomically = deps.transaction ?? (<T>(fn: () => T): T => fn());
   const backoffMaxMs = deps.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS;
   const limit = createLimiter(Math.max(1, Math.floor(deps.concurrency ?? 8)));
   const enabled = deps.feeds.filter((feed) => feed.enabled);
@@ -193,8 +203,13 @@ export function createPoller(deps: PollerDeps): Poller {
       if (!parsed.ok) return fail(feed, startedAt, failuresBefore, `parse error: ${parsed.reason}`);
 
       const firstFetch = !state?.firstFetchDone;
-      const fresh = store.insertItems(feed.id, parsed.items, startedAt);
-      store.recordFetchSuccess(feed.id, { etag: outcome.etag, lastModified: outcome.lastModified, at: startedAt });
+      const items = parsed.items;
+      const fresh = atomically(() => {
+        const inserted = store.insertItems(feed.id, items, startedAt);
+        store.recordFetchSuccess(feed.id, { etag: outcome.etag, lastModified: outcome.lastModified, at: startedAt });
+        if (inserted.length > 0) deps.onNewItemsInTransaction?.(feed.id, inserted, { firstFetch });
+        return inserted;
+      });
       dueAt.set(feed.id, startedAt + feed.intervalMs);
       if (fresh.length > 0) {
         logger.info({ feedId: feed.id, newItems: fresh.length, firstFetch }, 'new items');

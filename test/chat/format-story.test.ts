@@ -64,7 +64,7 @@ describe('story formatting', () => {
     const alert = formatAlert([makeStory()], { folded: 4 });
     expect(alert.blocks.at(-1)).toEqual({
       type: 'note',
-      spans: [{ text: '+4 more stories held back by the hourly alert limit — /latest lists them.' }],
+      spans: [{ text: '+4 more stories in this update — /latest lists them.' }],
     });
     expect(formatAlert([makeStory()]).blocks.some((b) => JSON.stringify(b).includes('held back'))).toBe(false);
   });

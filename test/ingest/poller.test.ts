@@ -191,6 +191,30 @@ describe('pollOnce', () => {
     expect(store.getFeedState('okapi')?.consecutiveFailures).toBe(0);
     expect(errors).toEqual([{ feedId: 'okapi', err: 'consumer broke' }]);
   });
+
+  it('stores new items and what the in-transaction consumer writes together, or neither', async () => {
+    const { server, store, feed, make } = await setup();
+    server.route('/okapi.xml', { body: rssFeed({ title: 'Okapi', items: items('1', '2') }) });
+    store.db.exec('CREATE TABLE consumed (item_id TEXT)');
+    const record = store.db.prepare('INSERT INTO consumed (item_id) VALUES (?)');
+    let crash = true;
+    const poller = make([feed('okapi')], {
+      transaction: (fn) => store.db.transaction(fn)(),
+      onNewItemsInTransaction: (_feedId, fresh) => {
+        for (const item of fresh) record.run(item.id);
+        if (crash) throw new Error('died while queueing alerts');
+      },
+    });
+
+    expect((await poller.pollOnce())[0]?.status).toBe('failed');
+    expect(store.countItems()).toBe(0);
+    expect(store.db.prepare('SELECT count(*) AS n FROM consumed').get()).toEqual({ n: 0 });
+
+    crash = false;
+    expect(await poller.pollOnce()).toEqual([{ feedId: 'okapi', status: 'new', newItems: 2 }]);
+    expect(store.countItems()).toBe(2);
+    expect(store.db.prepare('SELECT count(*) AS n FROM consumed').get()).toEqual({ n: 2 });
+  });
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {

@@ -10,7 +10,7 @@ import type { CommandLogger } from '../../chat/execute-command.js';
 import type { Message } from '../../chat/message.js';
 import type { CommandRegistry } from '../../chat/registry.js';
 import type { BotServices } from '../../chat/services.js';
-import type { MessageSender } from '../../delivery/sender.js';
+import type { MessageSender, SendResult } from '../../delivery/sender.js';
 import { inertText, renderText } from './render-text.js';
 
 /** The one chat the console is. */
@@ -70,16 +70,22 @@ export function createConsolePlatform(options: ConsolePlatformOptions): ConsoleP
   let counter = 0;
   let rePrompt: (() => void) | null = null;
 
-  function print(text: string): void {
+  /** Writes a block; resolves once the stream has taken it (so an alert counts as sent only when it is out). */
+  function print(text: string): Promise<Error | null> {
     // On a terminal an alert can arrive while the prompt is shown: clear that line first, then re-prompt
     // (readline keeps whatever the user had typed).
     if (rePrompt) {
       clearLine(output, 0);
       cursorTo(output, 0);
     }
-    output.write(`${text}\n`);
+    const written = new Promise<Error | null>((resolve) => {
+      output.write(`${text}\n`, (error?: Error | null) => resolve(error ?? null));
+    });
     rePrompt?.();
+    return written;
   }
+
+  const notWritten = (error: Error): SendResult => ({ ok: false, kind: 'retry', reason: `console output failed: ${error.message}` });
 
   const sender: MessageSender = {
     platform: 'console',
@@ -88,13 +94,15 @@ export function createConsolePlatform(options: ConsolePlatformOptions): ConsoleP
       const id = `console-${++counter}`;
       sent.set(id, message);
       if (sent.size > REMEMBERED) sent.delete(sent.keys().next().value ?? '');
-      print(`${renderText(message)}\n`);
+      const error = await print(`${renderText(message)}\n`);
+      if (error) return notWritten(error);
       return { ok: true, messageIds: [id] };
     },
     edit: async (channel, messageIds, message) => {
       if (channel.platform !== 'console') return { ok: false, kind: 'rejected', reason: `not a console channel: ${channel.platform}` };
       const id = messageIds[0] ?? '';
-      print(updateLines(sent.get(id), message).join('\n'));
+      const error = await print(updateLines(sent.get(id), message).join('\n'));
+      if (error) return notWritten(error);
       if (sent.has(id)) sent.set(id, message);
       return { ok: true, messageIds };
     },
@@ -125,7 +133,7 @@ export function createConsolePlatform(options: ConsolePlatformOptions): ConsoleP
               isChannelAdmin: async () => true,
             })
           : null;
-        print(answer ? `${renderText(answer)}\n` : 'Commands start with /, e.g. /status m23. Type /help for the list.\n');
+        await print(answer ? `${renderText(answer)}\n` : 'Commands start with /, e.g. /status m23. Type /help for the list.\n');
       }
     } finally {
       rePrompt = null;
