@@ -2,6 +2,7 @@
  * Polls feeds: each on its own interval, failing ones backed off, at most `concurrency` fetches at a
  * time and never two of one feed at once. A feed's failure is recorded in its health, never thrown.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import { backoffDelay, DEFAULT_BACKOFF_MAX_MS } from './backoff.js';
@@ -136,7 +137,13 @@ export function createPoller(deps: PollerDeps): Poller {
   const inFlight = new Map<string, Promise<PollReport>>();
   /** When each feed is next due (scheduler only); filled from the store on first look. */
   const dueAt = new Map<string, number>();
-  let controller = new AbortController();
+  // One signal aborts every fetch at stop(); each fetch in flight listens to it, more than Node's default 10.
+  const newController = () => {
+    const created = new AbortController();
+    setMaxListeners(0, created.signal);
+    return created;
+  };
+  let controller = newController();
   let stopping = false;
   let timer: ReturnType<typeof setInterval> | null = null;
 
@@ -167,11 +174,18 @@ export function createPoller(deps: PollerDeps): Poller {
       if (feed.timeoutMs !== undefined) options.timeoutMs = feed.timeoutMs;
       if (feed.maxBytes !== undefined) options.maxBytes = feed.maxBytes;
 
-      let outcome: FetchOutcome;
-      try {
-        outcome = await deps.fetchFeed(feed.url, validators, options);
-      } catch (error) {
-        outcome = { ok: false, reason: `fetch failed: ${message(error)}` };
+      // The concurrency bound is on fetches (connections, the servers' patience); parsing and storing
+      // run outside the slot so a CPU-heavy feed never holds back another feed's download.
+      const outcome: FetchOutcome = await limit(async () => {
+        if (stopping || signal.aborted) return { ok: false, reason: 'poller stopped' };
+        try {
+          return await deps.fetchFeed(feed.url, validators, options);
+        } catch (error) {
+          return { ok: false, reason: `fetch failed: ${message(error)}` };
+        }
+      });
+      if (!outcome.ok && outcome.reason === 'poller stopped' && stopping) {
+        return { feedId: feed.id, status: 'failed', newItems: 0, error: 'poller stopped' };
       }
       if (!outcome.ok) {
         // Cut short by stop(): not the feed's fault, so not recorded; the next start retries at once.
@@ -231,7 +245,7 @@ export function createPoller(deps: PollerDeps): Poller {
   function pollFeed(feed: FeedSource): Promise<PollReport> {
     const running = inFlight.get(feed.id);
     if (running) return running;
-    const task = limit(() => attempt(feed, controller.signal)).finally(() => {
+    const task = attempt(feed, controller.signal).finally(() => {
       if (inFlight.get(feed.id) === task) inFlight.delete(feed.id);
     });
     inFlight.set(feed.id, task);
@@ -267,7 +281,7 @@ export function createPoller(deps: PollerDeps): Poller {
     start() {
       if (timer) return;
       stopping = false;
-      if (controller.signal.aborted) controller = new AbortController();
+      if (controller.signal.aborted) controller = newController();
       timer = setInterval(tick, deps.tickMs ?? 1000);
       tick();
     },
@@ -289,7 +303,7 @@ export function createPoller(deps: PollerDeps): Poller {
         await settled();
       }
       // Ready to be started (or polled once) again.
-      controller = new AbortController();
+      controller = newController();
       stopping = false;
     },
   };
