@@ -5,7 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Child-process and server tests are I/O bound; two cores are enough for forks.
     pool: 'forks',
+    // Most of the end-to-end files wait on child processes and loopback servers rather than the CPU, so
+    // two files at a time keep a two-core machine busy without starving the bots they spawn.
+    maxWorkers: 2,
   },
 });
