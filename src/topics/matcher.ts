@@ -1,7 +1,9 @@
 /**
  * Topic matcher: all terms of all topics are compiled once into one word trie (term-index.ts). A text is
- * scanned once; only topics that own a hit term are then evaluated, so topics with no hits cost nothing.
- * Every match carries the terms and fields that decided it.
+ * scanned once; each hit bumps counters in flat tables, and only the topics those counters make possible
+ * (a strong term or term hit, or every group of a rule hit) are evaluated, so the cost per item does not
+ * grow with the topics that merely share an everyday word with it. Every match carries the terms and
+ * fields that decided it.
  */
 import type { TopicConfig, TopicsFile } from '../config/topics-schema.js';
 import { tokenizeField } from './fold.js';
@@ -30,10 +32,8 @@ type Hit = { field: MatchField; start: number };
 type FieldChoice = 'title' | 'summary' | 'any';
 type Group = { kind: 'terms'; ids: number[] } | { kind: 'topic'; index: number };
 type Rule = { groups: Group[]; near: number | null; unless: number[]; strong: boolean; field: FieldChoice };
-/** Where a term counts: which topic, and as what. */
-type Slot = { topic: number; kind: 'strong' | 'term' | 'unless' | 'group' | 'rule-unless'; rule: number; group: number };
-/** What one item's hits say about one topic; only topics with a hit get one. */
-type TopicState = { strong: number[]; terms: number[]; vetoed: boolean; rules: ({ groups: number[][]; vetoed: boolean } | undefined)[] };
+/** What one item's hits say about one topic: its hit terms per list, in order of first occurrence. */
+type TopicState = { strong: number[]; terms: number[]; vetoed: boolean; rules: { groups: number[][]; vetoed: boolean }[] };
 type Compiled = {
   info: TopicInfo;
   strong: number[];
@@ -43,8 +43,6 @@ type Compiled = {
   implies: number[];
   /** Position in dependency order: a topic named as #id in a rule comes before the rule's topic. */
   rank: number;
-  /** Topics whose rules name this one as #id; they need a look when this one matches. */
-  referrers: number[];
 };
 
 /** Compiles topics.yaml (already validated by topicsFileSchema) into a matcher. Throws on unknown references. */
@@ -77,65 +75,120 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
     })),
     implies: topic.implies.map(topicIndex),
     rank: 0,
-    referrers: [],
   }));
   rankTopics(compiled);
 
-  // term id → every place it counts: the evaluation starts from the hits, never from a topic's term lists.
-  const termSlots: Slot[][] = table.patterns.map(() => []);
+  // A topic can only match when one of its strong terms or terms is hit, or every term group of one of its
+  // rules is: the item's hits are counted into these flat tables as they are found, so topics that merely
+  // share an everyday word with the item cost one increment each, and only the few candidates are evaluated.
+  const termCount = table.patterns.length;
+  const decides: number[][] = table.patterns.map(() => []);
+  const inGroups: number[][] = table.patterns.map(() => []);
+  const ruleTopic: number[] = [];
+  const ruleNeed: number[] = [];
+  const groupRule: number[] = [];
+  let groupCount = 0;
   compiled.forEach((topic, t) => {
-    const put = (ids: readonly number[], slot: Omit<Slot, 'topic'>) => ids.forEach((id) => termSlots[id]!.push({ topic: t, ...slot }));
-    put(topic.strong, { kind: 'strong', rule: -1, group: -1 });
-    put(topic.terms, { kind: 'term', rule: -1, group: -1 });
-    put(topic.unless, { kind: 'unless', rule: -1, group: -1 });
-    topic.rules.forEach((rule, r) => {
-      rule.groups.forEach((group, g) => {
-        if (group.kind === 'terms') put(group.ids, { kind: 'group', rule: r, group: g });
-      });
-      put(rule.unless, { kind: 'rule-unless', rule: r, group: -1 });
-    });
-  });
-  const index = buildTermIndex(table.patterns);
-
-  const match = (item: MatchInput): TopicMatch[] => {
-    const hits = new Map<number, Hit[]>();
-    const record = (field: MatchField) => (id: number, start: number) => {
-      const list = hits.get(id);
-      if (list) list.push({ field, start });
-      else hits.set(id, [{ field, start }]);
-    };
-    index.scan(tokenizeField(item.title), record('title'));
-    index.scan(tokenizeField(item.summary ?? ''), record('summary'));
-    if (hits.size === 0) return [];
-
-    const states = new Map<number, TopicState>();
-    for (const id of hits.keys()) {
-      for (const slot of termSlots[id]!) {
-        let state = states.get(slot.topic);
-        if (!state) states.set(slot.topic, (state = { strong: [], terms: [], vetoed: false, rules: [] }));
-        if (slot.kind === 'strong') state.strong.push(id);
-        else if (slot.kind === 'term') state.terms.push(id);
-        else if (slot.kind === 'unless') state.vetoed = true;
-        else {
-          const rule = (state.rules[slot.rule] ??= { groups: [], vetoed: false });
-          if (slot.kind === 'rule-unless') rule.vetoed = true;
-          else (rule.groups[slot.group] ??= []).push(id);
-        }
+    for (const id of new Set([...topic.strong, ...topic.terms])) decides[id]!.push(t);
+    for (const rule of topic.rules) {
+      const r = ruleTopic.length;
+      const termGroups = rule.groups.filter((g) => g.kind === 'terms');
+      // A rule made only of #topic groups has no evidence of its own and cannot match a topic by itself.
+      if (termGroups.length === 0) continue;
+      ruleTopic.push(t);
+      ruleNeed.push(termGroups.length);
+      for (const group of termGroups) {
+        const g = groupCount++;
+        for (const id of group.ids) inGroups[id]!.push(g);
+        groupRule.push(r);
       }
     }
+  });
+  const decidesOf = flatten(decides);
+  const groupsOf = flatten(inGroups);
+  const index = buildTermIndex(table.patterns);
 
-    const queued = new Set<number>(states.keys());
+  // Per-item scratch, reused: a slot belongs to the current item when its stamp equals `epoch`.
+  let epoch = 0;
+  const termStamp = new Uint32Array(termCount);
+  const termOrder = new Int32Array(termCount);
+  const groupStamp = new Uint32Array(groupCount);
+  const ruleStamp = new Uint32Array(ruleTopic.length);
+  const groupsHit = new Int32Array(ruleTopic.length);
+  const topicStamp = new Uint32Array(compiled.length);
+  const candidates: number[] = [];
+  const hitIds: number[] = [];
+  const hitStarts: number[] = [];
+  const hitFields: MatchField[] = [];
+  let distinct = 0;
+  let field: MatchField = 'title';
+
+  const candidate = (t: number) => {
+    if (topicStamp[t] === epoch) return;
+    topicStamp[t] = epoch;
+    candidates.push(t);
+  };
+  const onHit = (id: number, start: number) => {
+    hitIds.push(id);
+    hitStarts.push(start);
+    hitFields.push(field);
+    if (termStamp[id] === epoch) return;
+    termStamp[id] = epoch;
+    termOrder[id] = distinct++;
+    for (let k = decidesOf.start[id]!, end = decidesOf.start[id + 1]!; k < end; k++) candidate(decidesOf.values[k]!);
+    for (let k = groupsOf.start[id]!, end = groupsOf.start[id + 1]!; k < end; k++) {
+      const g = groupsOf.values[k]!;
+      if (groupStamp[g] === epoch) continue;
+      groupStamp[g] = epoch;
+      const r = groupRule[g]!;
+      if (ruleStamp[r] !== epoch) {
+        ruleStamp[r] = epoch;
+        groupsHit[r] = 0;
+      }
+      if (++groupsHit[r]! === ruleNeed[r]) candidate(ruleTopic[r]!);
+    }
+  };
+
+  const match = (item: MatchInput): TopicMatch[] => {
+    if (++epoch === 0xffffffff) {
+      // Stamps would repeat: start over from clean tables (once in four billion items).
+      for (const stamps of [termStamp, groupStamp, ruleStamp, topicStamp]) stamps.fill(0);
+      epoch = 1;
+    }
+    candidates.length = hitIds.length = hitStarts.length = hitFields.length = distinct = 0;
+    field = 'title';
+    index.scan(tokenizeField(item.title), onHit);
+    field = 'summary';
+    index.scan(tokenizeField(item.summary ?? ''), onHit);
+    if (candidates.length === 0) return [];
+
+    const hits = new Map<number, Hit[]>();
+    hitIds.forEach((id, k) => {
+      const hit = { field: hitFields[k]!, start: hitStarts[k]! };
+      const list = hits.get(id);
+      if (list) list.push(hit);
+      else hits.set(id, [hit]);
+    });
+    // The hit terms of a list in the order the text first showed them, which is the order of the evidence.
+    const hitOf = (list: readonly number[]) => list.filter((id) => termStamp[id] === epoch).sort((a, b) => termOrder[a]! - termOrder[b]!);
+    const anyHit = (list: readonly number[]) => list.some((id) => termStamp[id] === epoch);
+
+    // Dependency order: a topic named as #id is decided before the topics whose rules name it.
+    candidates.sort((a, b) => compiled[a]!.rank - compiled[b]!.rank);
     const own = new Map<number, Evidence[]>();
-    while (queued.size > 0) {
-      // Few topics are ever queued, so picking the lowest rank by a scan is cheaper than a heap.
-      let next = -1;
-      for (const t of queued) if (next < 0 || compiled[t]!.rank < compiled[next]!.rank) next = t;
-      queued.delete(next);
-      const topic = compiled[next]!;
-      const evidence = evaluate(topic, states.get(next), hits, own, table.texts);
-      if (!evidence) continue;
-      own.set(next, evidence);
-      for (const r of topic.referrers) if (!own.has(r)) queued.add(r);
+    for (const t of candidates) {
+      const topic = compiled[t]!;
+      const state: TopicState = {
+        strong: hitOf(topic.strong),
+        terms: hitOf(topic.terms),
+        vetoed: anyHit(topic.unless),
+        rules: topic.rules.map((rule) => ({
+          groups: rule.groups.map((g) => (g.kind === 'terms' ? hitOf(g.ids) : [])),
+          vetoed: anyHit(rule.unless),
+        })),
+      };
+      const evidence = evaluate(topic, state, hits, own, table.texts);
+      if (evidence) own.set(t, evidence);
     }
     return withImplied(compiled, own);
   };
@@ -143,10 +196,17 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
   return { topics: compiled.map((t) => t.info), match };
 }
 
+/** Lists of numbers as one typed array: list i is `values[start[i]] … values[start[i + 1] - 1]`. */
+function flatten(lists: readonly number[][]): { start: Int32Array; values: Int32Array } {
+  const start = new Int32Array(lists.length + 1);
+  lists.forEach((list, i) => (start[i + 1] = start[i]! + list.length));
+  return { start, values: Int32Array.from(lists.flat()) };
+}
+
 /** Evidence when the topic matches on its own terms and rules, else null. */
 function evaluate(
   topic: Compiled,
-  state: TopicState | undefined,
+  state: TopicState,
   hits: Map<number, Hit[]>,
   own: Map<number, Evidence[]>,
   termText: readonly string[],
@@ -156,14 +216,12 @@ function evaluate(
   const add = (id: number) => {
     for (const hit of hits.get(id)!) keys.add(evidenceKey(id, hit.field));
   };
-  const vetoed = state?.vetoed ?? false;
-  for (const id of state?.strong ?? []) add(id);
-  if (!vetoed) for (const id of state?.terms ?? []) add(id);
+  for (const id of state.strong) add(id);
+  if (!state.vetoed) for (const id of state.terms) add(id);
   topic.rules.forEach((rule, r) => {
-    if (vetoed && !rule.strong) return;
-    const ruleState = state?.rules[r];
-    if (ruleState?.vetoed) return;
-    ruleHits(rule, ruleState?.groups ?? [], hits, own, keys);
+    const ruleState = state.rules[r]!;
+    if ((state.vetoed && !rule.strong) || ruleState.vetoed) return;
+    ruleHits(rule, ruleState.groups, hits, own, keys);
   });
   if (keys.size === 0) return null;
   return [...keys].map((key) => ({ term: termText[key >> 1]!, field: key & 1 ? 'summary' : 'title' }));
@@ -225,10 +283,9 @@ function withImplied(compiled: readonly Compiled[], own: Map<number, Evidence[]>
   return [...all.keys()].sort((a, b) => a - b).map((i) => ({ topicId: compiled[i]!.info.id, evidence: all.get(i)! }));
 }
 
-/** Sets `rank` (dependency order of #topic references) and `referrers`. The schema has rejected cycles. */
+/** Sets `rank` (dependency order of #topic references). The schema has rejected cycles. */
 function rankTopics(compiled: Compiled[]): void {
   const deps = compiled.map((t) => [...new Set(t.rules.flatMap((r) => r.groups.flatMap((g) => (g.kind === 'topic' ? [g.index] : []))))]);
-  deps.forEach((list, i) => list.forEach((d) => compiled[d]!.referrers.push(i)));
   const state: ('new' | 'open' | 'done')[] = compiled.map(() => 'new');
   let rank = 0;
   const visit = (i: number) => {
