@@ -3,10 +3,10 @@
  * writes one `{id, topics}` line per item, in input order (with --explain, also the evidence per topic).
  * Only topics.yaml is read, so the command works without sources.yaml or a database.
  */
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { resolveConfigDir } from '../config/env.js';
+import { resolveTopicsPath } from '../config/load-config.js';
 import { formatProblem } from '../config/problems.js';
 import { topicsFileSchema } from '../config/topics-schema.js';
 import { validate } from '../config/validate.js';
@@ -14,15 +14,15 @@ import { readYamlFile } from '../config/yaml-file.js';
 import { compileTopics, type TopicMatcher } from '../topics/matcher.js';
 
 /** Streams the command uses; tests may pass their own. */
-export type MatchIo = { stdin: Readable; stdout: Writable; stderr: Writable; env: NodeJS.ProcessEnv };
+export type MatchIo = { stdin: Readable; stdout: Writable; stderr: Writable; env?: NodeJS.ProcessEnv };
 
 /** Runs the command; resolves to the exit code (1 for a bad topics file or a bad input line). */
 export async function run(
   globals: { config?: string },
   opts: { json?: boolean; explain?: boolean },
-  io: MatchIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env },
+  io: MatchIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  const file = join(resolveConfigDir(globals, io.env), 'topics.yaml');
+  const file = await resolveTopicsPath(io.env ? resolveConfigDir(globals, io.env) : resolveConfigDir(globals));
   const matcher = await loadMatcher(file, io.stderr);
   if (!matcher) return 1;
 

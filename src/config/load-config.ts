@@ -64,8 +64,7 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
     problems.push(...sourcesFile.problems);
   }
 
-  const topicsName = topicsFileFrom(sourcesFile.ok ? sourcesFile.yaml.data : null) ?? 'topics.yaml';
-  const topicsPath = options.topicsFile ?? (isAbsolute(topicsName) ? topicsName : join(dir, topicsName));
+  const topicsPath = options.topicsFile ?? topicsPathIn(dir, sourcesFile.ok ? sourcesFile.yaml.data : null);
   const topicsFile = await readYamlFile(topicsPath);
   let topics: TopicsFile | null = null;
   if (topicsFile.ok) {
@@ -112,9 +111,19 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
   };
 }
 
-function topicsFileFrom(raw: unknown): string | null {
-  const value = (raw as { topicsFile?: unknown } | null)?.topicsFile;
-  return typeof value === 'string' && value !== '' ? value : null;
+function topicsPathIn(dir: string, sources: unknown): string {
+  const value = (sources as { topicsFile?: unknown } | null)?.topicsFile;
+  const name = typeof value === 'string' && value !== '' ? value : 'topics.yaml';
+  return isAbsolute(name) ? name : join(dir, name);
+}
+
+/**
+ * The topics file of a config folder (`topicsFile:` of its sources.yaml, else topics.yaml), for commands
+ * that need only the topics (`sitrep match`): a missing or broken sources.yaml is not their problem.
+ */
+export async function resolveTopicsPath(dir: string): Promise<string> {
+  const sources = await readYamlFile(join(dir, 'sources.yaml'));
+  return topicsPathIn(dir, sources.ok ? sources.yaml.data : null);
 }
 
 /** Enabled feeds that name a local file which is not there: caught now rather than at the first poll. */

@@ -31,6 +31,13 @@ function sitrepMatch(args: string[], input: string, env: NodeJS.ProcessEnv = {})
 const lines = (text: string) => text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('sitrep match', () => {
+  it('uses the topics file a config folder names in its sources.yaml (feeds/demo shares ../topics.yaml)', async () => {
+    const input = JSON.stringify({ id: 'd', title: 'M23 rebels seize Walikale', summary: '' });
+    const result = await sitrepMatch(['--config', 'feeds/demo', 'match', '--json'], `${input}\n`);
+    expect(result.code).toBe(0);
+    expect(lines(result.stdout)).toEqual([{ id: 'd', topics: ['m23'] }]);
+  });
+
   it('writes one line per item, in input order, with the topics of the default ./feeds/topics.yaml', async () => {
     const input = [
       { id: 'a', title: 'M23 motorway closed at junction 9', summary: '' },
