@@ -3,69 +3,63 @@
  * poller (fetch with conditional GET, parse, store, classify) at concurrency 16. The first cycle is compared
  * with the ideal 500 / 16 × 100 ms; the second must get 304 for every feed and no body at all.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { systemClock } from '../src/clock.js';
 import { fetchFeed } from '../src/ingest/fetch.js';
 import { parseFeed } from '../src/ingest/parse-feed.js';
 import { createPoller } from '../src/ingest/poller.js';
-import { rssFeed, startFeedServer } from '../test/fakes/feed-server.js';
 import { openBenchStore, tempDir } from './bench-store.js';
 import { loadDefaultTopics } from './generated-topics.js';
-import { generateTexts } from './news-generator.js';
+import { DELAY_MS, FEEDS } from './poll-feed-server.js';
 import { atMost, cpuMs, exactly, ms, type Workload } from './table.js';
 
-const FEEDS = 500;
 const CONCURRENCY = 16;
-const DELAY_MS = 100;
-const ITEMS_PER_FEED = 10;
 const IDEAL_MS = (FEEDS / CONCURRENCY) * DELAY_MS;
+
+type Counts = { ok: number; notModified: number; bodyBytes: number };
+
+/** Starts bench/poll-feed-server.ts in its own process; resolves once it listens. */
+async function startServerProcess() {
+  const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/poll-feed-server.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error('poll feed server exited');
+    return line.value;
+  };
+  const origin = (await next()).replace(/^ready /, '');
+  return {
+    url: (f: number) => `${origin}/feed/${f}.xml`,
+    counts: async (): Promise<Counts> => {
+      child.stdin.write('counts\n');
+      return JSON.parse(await next()) as Counts;
+    },
+    close: () => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.stdin.end();
+    }),
+  };
+}
 
 export const pollCycle: Workload = {
   name: 'poll',
   async run(log) {
-    const server = await startFeedServer();
+    const server = await startServerProcess();
     const dir = tempDir('poll');
-    const counts = { ok: 0, notModified: 0, bodyBytes: 0 };
-    const texts = generateTexts(FEEDS * ITEMS_PER_FEED, 3);
-    const lastModified = new Date(Date.now() - 3_600_000).toUTCString();
-    for (let f = 0; f < FEEDS; f++) {
-      const etag = `"feed-${f}-v1"`;
-      const body = Buffer.from(
-        rssFeed({
-          title: `Outlet ${f}`,
-          items: texts.slice(f * ITEMS_PER_FEED, (f + 1) * ITEMS_PER_FEED).map((text, i) => ({
-            title: text.title,
-            description: text.summary,
-            link: `https://outlet${f}.example/news/${i}`,
-            pubDate: new Date(Date.now() - i * 600_000),
-          })),
-        }),
-      );
-      // Answered by hand (after the server's delay) so every 200 and 304 is counted here.
-      const respond = (req: IncomingMessage, res: ServerResponse) => {
-        const validators = { etag, 'last-modified': lastModified };
-        if (req.headers['if-none-match'] === etag) {
-          counts.notModified++;
-          res.writeHead(304, validators).end();
-          return;
-        }
-        counts.ok++;
-        counts.bodyBytes += body.length;
-        res.writeHead(200, { ...validators, 'content-type': 'application/rss+xml; charset=utf-8', 'content-length': body.length }).end(body);
-      };
-      server.route(`/feed/${f}.xml`, { delayMs: DELAY_MS, respond });
-    }
     const bench = openBenchStore(join(dir.path, 'poll.db'), loadDefaultTopics(), systemClock);
     try {
       const poller = createPoller({
-        feeds: Array.from({ length: FEEDS }, (_, f) => ({ id: `outlet-${f}`, url: server.url(`/feed/${f}.xml`), intervalMs: 600_000, enabled: true })),
+        feeds: Array.from({ length: FEEDS }, (_, f) => ({ id: `outlet-${f}`, url: server.url(f), intervalMs: 600_000, enabled: true })),
         store: bench.store,
         clock: systemClock,
         fetchFeed,
         parseFeed,
         concurrency: CONCURRENCY,
-        onNewItems: (_feedId, items) => void bench.classifier.processNewItems(items),
+        // As in the app: items are stored and classified in one transaction.
+        transaction: (fn) => bench.store.db.transaction(fn)(),
+        onNewItemsInTransaction: (_feedId, items) => void bench.classifier.processNewItems(items),
       });
       const cycle = async () => {
         const start = performance.now();
@@ -74,8 +68,9 @@ export const pollCycle: Workload = {
         return { ms: performance.now() - start, cpu: cpuMs() - cpu, failed: reports.filter((r) => r.status === 'failed') };
       };
       const first = await cycle();
-      const afterFirst = { ...counts };
+      const afterFirst = await server.counts();
       const second = await cycle();
+      const counts = await server.counts();
       const secondOk = counts.ok - afterFirst.ok;
       const secondNotModified = counts.notModified - afterFirst.notModified;
       const secondBytes = counts.bodyBytes - afterFirst.bodyBytes;

@@ -174,18 +174,11 @@ export function createPoller(deps: PollerDeps): Poller {
       if (feed.timeoutMs !== undefined) options.timeoutMs = feed.timeoutMs;
       if (feed.maxBytes !== undefined) options.maxBytes = feed.maxBytes;
 
-      // The concurrency bound is on fetches (connections, the servers' patience); parsing and storing
-      // run outside the slot so a CPU-heavy feed never holds back another feed's download.
-      const outcome: FetchOutcome = await limit(async () => {
-        if (stopping || signal.aborted) return { ok: false, reason: 'poller stopped' };
-        try {
-          return await deps.fetchFeed(feed.url, validators, options);
-        } catch (error) {
-          return { ok: false, reason: `fetch failed: ${message(error)}` };
-        }
-      });
-      if (!outcome.ok && outcome.reason === 'poller stopped' && stopping) {
-        return { feedId: feed.id, status: 'failed', newItems: 0, error: 'poller stopped' };
+      let outcome: FetchOutcome;
+      try {
+        outcome = await deps.fetchFeed(feed.url, validators, options);
+      } catch (error) {
+        outcome = { ok: false, reason: `fetch failed: ${message(error)}` };
       }
       if (!outcome.ok) {
         // Cut short by stop(): not the feed's fault, so not recorded; the next start retries at once.
@@ -245,7 +238,9 @@ export function createPoller(deps: PollerDeps): Poller {
   function pollFeed(feed: FeedSource): Promise<PollReport> {
     const running = inFlight.get(feed.id);
     if (running) return running;
-    const task = attempt(feed, controller.signal).finally(() => {
+    // A slot covers the whole attempt, parsing and storing included: that bounds how many fetched bodies
+    // and parsed documents are held in memory at once (1,000 feeds must not mean 1,000 bodies in RAM).
+    const task = limit(() => attempt(feed, controller.signal)).finally(() => {
       if (inFlight.get(feed.id) === task) inFlight.delete(feed.id);
     });
     inFlight.set(feed.id, task);
