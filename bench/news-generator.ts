@@ -3,24 +3,9 @@
  * everyday news vocabulary (English with some French), where about one item in ten names something a
  * topic tracks (the M23 war, the Doha talks, the ceasefire, or one of the generated topics' subjects).
  */
+import { createRandom, type Random } from '../test/fakes/seeded-random.js';
 
-/** A seeded pseudo-random generator (mulberry32): the same seed gives the same corpus on every machine. */
-export function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
-  return { next, int, pick };
-}
-
-/** The generator's random source. */
-export type Random = ReturnType<typeof createRandom>;
+export { createRandom, type Random };
 
 const NOUNS =
   'government minister president parliament budget economy market inflation prices fuel bread water power grid school teachers students hospital doctors nurses patients vaccine health police court judge trial lawyer journalist newspaper radio television company workers union strike farmers harvest rain season road bridge port airport train bus traffic city council mayor village region province border customs trade exports imports mining copper cobalt gold diamonds oil gas bank loan debt currency tax reform election vote ballot campaign party opposition coalition leader spokesman official report survey study data census population church mosque festival music football match team coach league player stadium weather storm flood drought heat fire forest river lake coast fishermen boat tourism hotel internet phone network bank telecom startup investors factory plant energy solar dam project contract tender corruption scandal investigation audit protest crowd rally march curfew prison security army soldiers officers general attack incident accident victims families children women youth refugees camp aid food shortage famine cholera outbreak epidemic malaria clinic summit meeting visit delegation agreement talks statement decree law bill senate ministry agency programme fund donors partners embassy ambassador envoy'.split(' ');

@@ -4,24 +4,10 @@
  * topics, and the files use every feature of topics.yaml (vocab, prefixes, `*`, near, field, rule and
  * topic unless, strong rules, #topic references, implies).
  */
+import { createRandom } from '../fakes/seeded-random.js';
 import type { TopicsFile } from '../../src/config/topics-schema.js';
 import { topicsFileSchema } from '../../src/config/topics-schema.js';
 import type { MatchInput, TopicMatch } from '../../src/topics/matcher.js';
-
-/** mulberry32: the same seed gives the same cases on every machine. */
-function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
-  return { next, int, pick };
-}
 
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu'];
 // How a word can appear in text: the folding must make these the same word as the term.
