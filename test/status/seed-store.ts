@@ -89,10 +89,14 @@ export function seedStore(topics: TopicsFile = testTopics) {
     stories,
     topics,
     add(...items: NormalizedItem[]) {
+      const now = clock.now();
       for (const item of items) {
+        // The poller classifies an item when it arrives: at its fetch time.
+        clock.set(item.fetchedAt);
         const fresh = store.insertItems(item.feedId, [item], item.fetchedAt);
         classifier.processNewItems(fresh);
       }
+      clock.set(now);
     },
     close: () => store.close(),
   };
