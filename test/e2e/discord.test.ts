@@ -140,7 +140,8 @@ describe('sitrep start with DISCORD_TOKEN against a fake Discord', () => {
     // Two more polls after the backlog, and the dispatcher ticks every second.
     await until(() => feeds.requestsFor('/kivu.xml').length >= 3, 'three polls of Radio Kivu');
     await sleep(1200);
-    expect(allChannelPosts()).toEqual([]);
+    // (The digest room's scheduled digest may already have come: it is not an alert.)
+    expect(allChannelPosts().filter((c) => c.path !== `/channels/${ch.digestRoom}/messages`)).toEqual([]);
     const latest = await slash(fake, 'latest', { topic: 'm23' }, { guildId: guild.id, channelId: ch.briefing, member: plainMember });
     expect(latest.text).toContain('Corneille Nangaa addresses AFC/M23 congress');
   });
@@ -163,7 +164,9 @@ describe('sitrep start with DISCORD_TOKEN against a fake Discord', () => {
   });
 
   it('edits the alert to "+1 source" when a second outlet carries the story, and posts nothing new', async () => {
-    const postsBefore = allChannelPosts().length;
+    // The digest room is left out: its scheduled digest may land at any moment of this test.
+    const alertPosts = () => allChannelPosts().filter((c) => c.path !== `/channels/${ch.digestRoom}/messages`).length;
+    const postsBefore = alertPosts();
     agence.push(item('M23 rebels seize Rubaya mining town in eastern DR Congo', 'agence-rubaya'));
     const alertId = posted(ch.briefing)[0]!.id;
     const patch = await fake.waitForCall(`PATCH /channels/${ch.briefing}/messages/${alertId}`, { timeoutMs: 10_000 });
@@ -171,7 +174,7 @@ describe('sitrep start with DISCORD_TOKEN against a fake Discord', () => {
     await until(() => embedText(posted(ch.briefing)[0]).includes('Radio Kivu +1 source'), 'the edited alert');
     for (const channelId of [ch.news, ch.alerts, ch.oldNews, ch.thread]) await until(() => embedText(posted(channelId)[0]).includes('+1 source'), `the edit in ${channelId}`);
     await sleep(1200);
-    expect(allChannelPosts().length).toBe(postsBefore);
+    expect(alertPosts()).toBe(postsBefore);
     for (const channelId of [ch.news, ch.alerts, ch.briefing, ch.oldNews, ch.thread]) expect(posted(channelId)).toHaveLength(1);
   });
 
