@@ -1,17 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rssFeed, startFeedServer, type FeedItemSpec, type FeedServer } from '../fakes/feed-server.js';
-import { alertTitles, killAllBots, makeE2eConfig, sleep, spawnBot, type E2eConfig } from './bot-process.js';
+import { rssFeed, type FeedItemSpec, type FeedServer } from '../fakes/feed-server.js';
+import { alertTitles, cleanUpE2e, makeE2eConfig, startE2eFeedServer, sleep, spawnBot } from './bot-process.js';
 
-let server: FeedServer | undefined;
-let config: E2eConfig | undefined;
-
-afterEach(async () => {
-  await killAllBots();
-  await server?.close();
-  await config?.cleanup();
-  server = undefined;
-  config = undefined;
-});
+afterEach(cleanUpE2e);
 
 const BACKLOG = 'M23 rebels tighten grip on Rubaya coltan mines';
 const NEWS = 'M23 fighters seize Nyabiondo after heavy clashes with the FARDC';
@@ -30,7 +21,7 @@ async function polls(feeds: FeedServer, path: string, count: number, timeoutMs =
 
 describe('a subscribed console channel', () => {
   it('gets exactly one alert per new story, an update line for a syndicated copy, and stops cleanly on SIGTERM', async () => {
-    server = await startFeedServer();
+    const server = await startE2eFeedServer();
     const feeds = server;
     const wireItems: FeedItemSpec[] = [];
     const dailyItems: FeedItemSpec[] = [];
@@ -51,7 +42,7 @@ describe('a subscribed console channel', () => {
         res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(lateBody());
       },
     });
-    config = await makeE2eConfig([
+    const config = await makeE2eConfig([
       { id: 'wire', url: feeds.url('/wire.xml'), title: 'Wire Agency' },
       { id: 'daily', url: feeds.url('/daily.xml'), title: 'Daily Courier' },
       { id: 'late', url: feeds.url('/late.xml'), title: 'Late Gazette' },

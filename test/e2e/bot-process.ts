@@ -3,6 +3,7 @@
  * writes into, stdout collected), a throwaway config folder pointing at a local feed server, and cleanup of
  * every child a test started.
  */
+import { startFeedServer, type FeedServer } from '../fakes/feed-server.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,25 @@ export async function makeE2eConfig(feeds: readonly E2eFeed[], settingsYaml = 'a
   ];
   await writeFile(join(dir, 'sources.yaml'), `${lines.join('\n')}\n`);
   await writeFile(join(dir, 'settings.yaml'), settingsYaml);
-  return { dir, dbPath: join(dir, 'sitrep.db'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const cleanup = () => rm(dir, { recursive: true, force: true });
+  leftovers.push(cleanup);
+  return { dir, dbPath: join(dir, 'sitrep.db'), cleanup };
+}
+
+// What tests started and cleanUpE2e() removes: temp folders and feed servers.
+const leftovers: Array<() => Promise<void>> = [];
+
+/** A feed server that cleanUpE2e() closes. */
+export async function startE2eFeedServer(): Promise<FeedServer> {
+  const server = await startFeedServer();
+  leftovers.push(() => server.close());
+  return server;
+}
+
+/** Kills every bot, closes every feed server and removes every temp folder a test left (use as afterEach). */
+export async function cleanUpE2e(): Promise<void> {
+  await killAllBots();
+  for (const cleanup of leftovers.splice(0).reverse()) await cleanup();
 }
 
 /** A running `sitrep` child process. */

@@ -1,22 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rssFeed, startFeedServer, type FeedServer } from '../fakes/feed-server.js';
-import { killAllBots, makeE2eConfig, spawnBot, type E2eConfig } from './bot-process.js';
+import { rssFeed } from '../fakes/feed-server.js';
+import { cleanUpE2e, makeE2eConfig, startE2eFeedServer, spawnBot, type E2eConfig } from './bot-process.js';
 
-let server: FeedServer | undefined;
-let config: E2eConfig | undefined;
-
-afterEach(async () => {
-  await killAllBots();
-  await server?.close();
-  await config?.cleanup();
-  server = undefined;
-  config = undefined;
-});
+afterEach(cleanUpE2e);
 
 async function setUp(): Promise<E2eConfig> {
-  server = await startFeedServer();
+  const server = await startE2eFeedServer();
   server.route('/wire.xml', { body: rssFeed({ title: 'Wire', items: [] }) });
-  config = await makeE2eConfig([{ id: 'wire', url: server.url('/wire.xml'), title: 'Wire' }]);
+  const config = await makeE2eConfig([{ id: 'wire', url: server.url('/wire.xml'), title: 'Wire' }]);
   return config;
 }
 

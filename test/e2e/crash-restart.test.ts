@@ -1,18 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rssFeed, startFeedServer, type FeedItemSpec, type FeedServer } from '../fakes/feed-server.js';
-import { alertTitles, killAllBots, makeE2eConfig, sleep, spawnBot, type BotProcess, type E2eConfig } from './bot-process.js';
+import { rssFeed, type FeedItemSpec, type FeedServer } from '../fakes/feed-server.js';
+import { alertTitles, cleanUpE2e, makeE2eConfig, startE2eFeedServer, sleep, spawnBot, type BotProcess } from './bot-process.js';
 
-let server: FeedServer | undefined;
-let config: E2eConfig | undefined;
-
-afterEach(async () => {
-  await killAllBots();
-  await server?.close();
-  await config?.cleanup();
-  server = undefined;
-  config = undefined;
-});
+afterEach(cleanUpE2e);
 
 // Distinct place names keep every headline its own story (names one headline has and the other lacks).
 const PLACES = [
@@ -53,11 +44,11 @@ function outboxStates(dbPath: string): Map<string, string[]> {
 
 describe('a bot killed with SIGKILL while dispatching', () => {
   it('delivers every alert exactly once across the killed run and the restart on the same database', async () => {
-    server = await startFeedServer();
+    const server = await startE2eFeedServer();
     const feeds = server;
     const items = new Map<string, FeedItemSpec[]>(FEEDS.map((id) => [id, []]));
     for (const id of FEEDS) feeds.route(`/${id}.xml`, { body: () => rssFeed({ title: id, items: items.get(id)! }) });
-    config = await makeE2eConfig(FEEDS.map((id) => ({ id, url: feeds.url(`/${id}.xml`), title: `The ${id}` })));
+    const config = await makeE2eConfig(FEEDS.map((id) => ({ id, url: feeds.url(`/${id}.xml`), title: `The ${id}` })));
     const args = ['--config', config.dir, '--db', config.dbPath, 'start'];
 
     // News arrives one story at a time, round-robin over the feeds, while the bot runs.
@@ -134,11 +125,11 @@ describe('a bot killed with SIGKILL while dispatching', () => {
   it('keeps an alert that was still queued in the bot (stdout pipe full) when it was killed, and prints it after the restart', async () => {
     // Deterministic mid-dispatch: the reader stops reading, so the bot's writes queue inside the process. An
     // alert counts as sent only once it has left the process; here the kill comes while it is still queued.
-    server = await startFeedServer();
+    const server = await startE2eFeedServer();
     const feeds = server;
     const wire: FeedItemSpec[] = [];
     feeds.route('/wire.xml', { body: () => rssFeed({ title: 'wire', items: wire }) });
-    config = await makeE2eConfig([{ id: 'wire', url: feeds.url('/wire.xml'), title: 'The wire' }]);
+    const config = await makeE2eConfig([{ id: 'wire', url: feeds.url('/wire.xml'), title: 'The wire' }]);
     const args = ['--config', config.dir, '--db', config.dbPath, 'start'];
     const title = TITLES[0]!;
 

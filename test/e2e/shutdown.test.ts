@@ -1,19 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rssFeed, startFeedServer, type FeedServer } from '../fakes/feed-server.js';
-import { alertTitles, killAllBots, makeE2eConfig, sleep, spawnBot, type E2eConfig } from './bot-process.js';
+import { rssFeed } from '../fakes/feed-server.js';
+import { alertTitles, cleanUpE2e, makeE2eConfig, startE2eFeedServer, sleep, spawnBot, type E2eConfig } from './bot-process.js';
 
-let server: FeedServer | undefined;
-let config: E2eConfig | undefined;
-
-afterEach(async () => {
-  await killAllBots();
-  await server?.close();
-  await config?.cleanup();
-  server = undefined;
-  config = undefined;
-});
+afterEach(cleanUpE2e);
 
 const TITLE = 'M23 rebels shell Sake as fighting nears Goma';
 
@@ -32,12 +23,12 @@ function inspect(dbPath: string): { integrity: string; sending: number; sent: nu
 }
 
 async function runUntilAlert(): Promise<{ bot: ReturnType<typeof spawnBot>; config: E2eConfig }> {
-  server = await startFeedServer();
+  const server = await startE2eFeedServer();
   const items: { title: string; link: string; guid: string; description: string; pubDate: Date }[] = [];
   server.route('/wire.xml', { body: () => rssFeed({ title: 'Wire', items }) });
   // A feed that never answers: shutdown must not wait for it.
   server.route('/stuck.xml', { hang: 'headers' });
-  config = await makeE2eConfig([
+  const config = await makeE2eConfig([
     { id: 'wire', url: server.url('/wire.xml'), title: 'Wire' },
     { id: 'stuck', url: server.url('/stuck.xml'), title: 'Stuck' },
   ]);
