@@ -37,7 +37,7 @@ export async function run(globals: { config?: string; db?: string }, opts: PollO
 }
 
 function formatItem(core: Core, item: NormalizedItem, json: boolean): string {
-  const topics = core.matcher.match(item).map((match) => match.topicId);
+  const topics = core.classifier.topicsOf(item.id);
   if (json) {
     return JSON.stringify({
       ...item,

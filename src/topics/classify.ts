@@ -57,6 +57,8 @@ export type Classifier = {
   processNewItems(items: readonly NormalizedItem[]): StoryChange[];
   /** Re-matches every stored item when the topics hash changed (or `force`); call at start. Never yields changes to alert. */
   rematchAll(options?: { force?: boolean }): RematchResult;
+  /** The topics a stored item was matched to, in topics.yaml order. */
+  topicsOf(itemId: string): string[];
 };
 
 // Bump when matching, signal or clustering logic changes in a way stored results should follow.
@@ -184,5 +186,6 @@ export function createClassifier(options: ClassifierOptions): Classifier {
   return {
     processNewItems: (items) => processNewItems.immediate(items),
     rematchAll: ({ force = false } = {}) => rematch.immediate(force),
+    topicsOf: (itemId) => inTopicOrder(topicsOfItem.all(itemId).map((r) => r.topic_id)),
   };
 }
