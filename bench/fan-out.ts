@@ -55,7 +55,7 @@ export const fanOut: Workload = {
         // The fake's limit, as an operator with a raised broadcast limit would configure it.
         pace: { perSecond: PER_SECOND, perChatPerMinute: 20 },
       });
-      const stories = createStoryQueries(db, new Map([['wire', 'Wire']]));
+      const stories = createStoryQueries(db, new Map([['wire', 'Wire']]), topics.topics.map((t) => t.id));
       const dispatcher = createDispatcher({
         db,
         senders: new Map([['telegram', telegram.sender]]),

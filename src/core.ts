@@ -81,7 +81,7 @@ export async function openCore(options: CoreOptions): Promise<{ ok: true; core: 
   const rematch = classifier.rematchAll();
   if (rematch.rematched) options.logger.info(rematch, 'topics changed: stored items re-matched');
   const feedTitles = new Map(config.feeds.map((feed) => [feed.id, feed.title ?? feed.id]));
-  const stories = createStoryQueries(store.db, feedTitles);
+  const stories = createStoryQueries(store.db, feedTitles, matcher.topics.map((topic) => topic.id));
 
   const core: Core = {
     env: envResult.env,

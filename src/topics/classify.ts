@@ -11,6 +11,7 @@ import type { NormalizedItem } from '../ingest/item.js';
 import { createClusterer, directionCode, type ClusterOptions } from './cluster.js';
 import type { TopicMatcher } from './matcher.js';
 import type { SignalDetector } from './signals.js';
+import { byTopicOrder } from './topic-order.js';
 
 /** A story that received items in one call: the bot loop alerts new stories and edits alerts of grown ones. */
 export type StoryChange = {
@@ -77,7 +78,7 @@ type ItemRow = { seq: number; id: string; feed_id: string; title: string; summar
 export function createClassifier(options: ClassifierOptions): Classifier {
   const { db, matcher, signals, clock, topicsHash } = options;
   const clusterer = createClusterer(db, options.cluster);
-  const topicOrder = new Map(matcher.topics.map((t, i) => [t.id, i]));
+  const byOrder = byTopicOrder(matcher.topics.map((t) => t.id));
 
   const exists = db.prepare<[string], { id: string }>('SELECT id FROM items WHERE id = ?');
   const clearTopics = db.prepare<[string]>('DELETE FROM item_topics WHERE item_id = ?');
@@ -102,8 +103,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
 
-  const inTopicOrder = (ids: Iterable<string>) =>
-    [...ids].sort((a, b) => (topicOrder.get(a) ?? Infinity) - (topicOrder.get(b) ?? Infinity) || a.localeCompare(b));
+  const inTopicOrder = (ids: Iterable<string>) => [...ids].sort(byOrder);
 
   /** Matches one item and stores its topics and signals; returns its topic ids and signal directions. */
   const classify = (item: { id: string; title: string; summary: string; language: string | null; publishedAt: number }) => {

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { EvidenceView, StoryView } from '../chat/views.js';
 import { toFtsQuery } from '../store/fts-query.js';
 import type { SignalDirection } from './signals.js';
+import { byTopicOrder } from './topic-order.js';
 
 /** Filters for stories(); newest activity first. */
 export type StoriesQuery = {
@@ -51,14 +52,16 @@ type MemberRow = { id: string; feed_id: string; url: string | null; title: strin
 
 const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
 
-/** Story queries over the store's connection; `feedTitles` names outlets (feed id → title). */
+/**
+ * Story queries over the store's connection; `feedTitles` names outlets (feed id → title) and
+ * `topicOrder` is the topics.yaml order in which a story's topics are listed.
+ */
 export function createStoryQueries(
   db: Database.Database,
   feedTitles: ReadonlyMap<string, string>,
-  options: { topicOrder?: readonly string[] } = {},
+  topicOrder: readonly string[],
 ): StoryQueries {
-  const order = new Map((options.topicOrder ?? []).map((id, i) => [id, i]));
-  const byOrder = (a: string, b: string) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || a.localeCompare(b);
+  const byOrder = byTopicOrder(topicOrder);
   const outlet = (feedId: string) => feedTitles.get(feedId) ?? feedId;
 
   const listAll = db.prepare<{ since: number; until: number; limit: number }, ClusterRow>(

@@ -83,7 +83,7 @@ export function seedStore(topics: TopicsFile = testTopics) {
     clock,
     topicsHash: topicsConfigHash(topics),
   });
-  const stories = createStoryQueries(store.db, FEED_TITLES, { topicOrder: topics.topics.map((t) => t.id) });
+  const stories = createStoryQueries(store.db, FEED_TITLES, topics.topics.map((t) => t.id));
   return {
     store,
     stories,

@@ -35,7 +35,7 @@ function build(store: SqliteStore, yaml: string, clock = createManualClock(T0)) 
   const matcher = compileTopics(file);
   const classifier = createClassifier({ db: store.db, matcher, signals: compileSignals(file), clock, topicsHash: topicsConfigHash(file) });
   const titles = new Map([['reuters', 'Reuters'], ['rfi', 'RFI']]);
-  return { classifier, stories: createStoryQueries(store.db, titles, { topicOrder: matcher.topics.map((t) => t.id) }) };
+  return { classifier, stories: createStoryQueries(store.db, titles, matcher.topics.map((t) => t.id)) };
 }
 
 let n = 0;
