@@ -110,11 +110,20 @@ export type TopicRule = TopicConfig['rules'][number];
 
 /**
  * Cross-references the schema alone cannot check: duplicate ids, unknown @vocab / #topic / implies,
- * #topic used outside rules, and cycles of #topic references. Shared with compileTopics.
+ * #topic used outside rules, and cycles of #topic references or of @vocab lists. Checked here, with the
+ * other config problems, so the matcher never meets a file it cannot compile.
  */
 export function topicsFileProblems(file: {
   vocab: Record<string, string[]>;
-  topics: readonly { id: string; strong: string[]; terms: string[]; unless: string[]; rules: { all: string[][]; unless?: string[] | undefined }[]; implies: string[] }[];
+  topics: readonly {
+    id: string;
+    strong: string[];
+    terms: string[];
+    unless: string[];
+    rules: { all: string[][]; unless?: string[] | undefined }[];
+    implies: string[];
+    signals?: readonly { terms: string[]; unless?: string[] | undefined }[] | undefined;
+  }[];
 }): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   const ids = new Set<string>();
@@ -147,15 +156,21 @@ export function topicsFileProblems(file: {
     topic.implies.forEach((id, k) => {
       if (!ids.has(id)) problems.push({ path: ['topics', i, 'implies', k], message: `unknown topic "${id}"` });
     });
+    (topic.signals ?? []).forEach((signal, k) => {
+      checkList(signal.terms, ['topics', i, 'signals', k, 'terms'], false);
+      checkList(signal.unless ?? [], ['topics', i, 'signals', k, 'unless'], false);
+    });
   });
-  const cycle = topicReferenceCycle(file.topics);
-  if (cycle) problems.push({ path: ['topics'], message: `topics refer to each other in a circle: ${cycle.join(' → ')}` });
+  const references = (list: readonly string[], mark: string) => list.filter((x) => x.startsWith(mark)).map((x) => x.slice(1));
+  const topicCycle = firstCycle(new Map(file.topics.map((t) => [t.id, references(t.rules.flatMap((r) => r.all.flat()), '#')])));
+  if (topicCycle) problems.push({ path: ['topics'], message: `topics refer to each other in a circle: ${topicCycle.join(' → ')}` });
+  const vocabCycle = firstCycle(new Map(Object.entries(file.vocab).map(([name, list]) => [name, references(list, '@')])));
+  if (vocabCycle) problems.push({ path: ['vocab'], message: `vocab lists include each other in a circle: @${vocabCycle.join(' → @')}` });
   return problems;
 }
 
-/** The first cycle of `#topic` references, or null. */
-function topicReferenceCycle(topics: readonly { id: string; rules: { all: string[][] }[] }[]): string[] | null {
-  const refs = new Map(topics.map((t) => [t.id, t.rules.flatMap((r) => r.all.flat()).filter((x) => x.startsWith('#')).map((x) => x.slice(1))]));
+/** The first cycle in a graph of references (name → names it refers to), or null. */
+function firstCycle(refs: ReadonlyMap<string, readonly string[]>): string[] | null {
   const state = new Map<string, 'open' | 'done'>();
   const visit = (id: string, trail: string[]): string[] | null => {
     if (state.get(id) === 'done') return null;

@@ -68,6 +68,17 @@ describe('topicsFileSchema', () => {
     expect(found).toEqual(['topics: topics refer to each other in a circle: a → b → a']);
   });
 
+  it('reports vocab lists that include each other in a circle, and unknown lists in signals', () => {
+    const found = messages({
+      vocab: { a: ['@b'], b: ['@a'] },
+      topics: [{ id: 't', name: 'T', terms: ['@a'], signals: [{ id: 's', label: 'S', terms: ['@nowhere'] }] }],
+    });
+    expect(found).toEqual([
+      'topics.0.signals.0.terms.0: unknown vocab list "@nowhere"',
+      'vocab: vocab lists include each other in a circle: @a → @b → @a',
+    ]);
+  });
+
   it('rejects a term with no letter or digit', () => {
     expect(messages({ topics: [{ id: 'a', name: 'A', terms: ['--'] }] })).toHaveLength(1);
   });
