@@ -15,7 +15,6 @@ import { validate } from './validate.js';
 import { readYamlFile, type YamlFile } from './yaml-file.js';
 
 export { formatProblem, type ConfigProblem } from './problems.js';
-export { resolveConfigDir, resolveDbPath } from './env.js';
 
 /** Everything the config folder says, validated and with defaults applied. */
 export type SitrepConfig = {

@@ -36,7 +36,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** The closest known key to a mistyped one, when it is close enough to be a likely typo. */
-export function didYouMean(unknown: string, known: readonly string[]): string | null {
+function didYouMean(unknown: string, known: readonly string[]): string | null {
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const candidate of known) {

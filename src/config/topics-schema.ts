@@ -113,7 +113,7 @@ export type TopicRule = TopicConfig['rules'][number];
  * #topic used outside rules, and cycles of #topic references or of @vocab lists. Checked here, with the
  * other config problems, so the matcher never meets a file it cannot compile.
  */
-export function topicsFileProblems(file: {
+function topicsFileProblems(file: {
   vocab: Record<string, string[]>;
   topics: readonly {
     id: string;

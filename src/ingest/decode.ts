@@ -29,8 +29,8 @@ function maybeGunzip(bytes: Uint8Array): Uint8Array {
   }
 }
 
-/** Picks the encoding name (WHATWG or iconv-lite label) for a body. Exported for tests. */
-export function chooseEncoding(bytes: Uint8Array, contentType: string | null): string {
+/** Picks the encoding name (WHATWG or iconv-lite label) for a body. */
+function chooseEncoding(bytes: Uint8Array, contentType: string | null): string {
   const fromBytes = sniffUnicode(bytes);
   if (fromBytes) return fromBytes;
 

@@ -76,7 +76,7 @@ function normalizeOne(
 }
 
 /** sha256 of feed id + key, hex, first 32 characters. */
-export function stableId(feedId: string, key: string): string {
+function stableId(feedId: string, key: string): string {
   return createHash('sha256').update(`${feedId}\n${key}`).digest('hex').slice(0, 32);
 }
 

@@ -6,7 +6,7 @@ import type { ParseOutcome } from './feed-result.js';
 import { decodeFeedBytes } from './decode.js';
 import { parseFeedText } from './parse.js';
 import { normalizeItems } from './normalize.js';
-import { collapseWhitespace, flattenText, htmlToText } from './feed-text.js';
+import { flattenText, htmlToText } from './feed-text.js';
 
 /** What parseFeed needs besides the bytes. */
 export type ParseFeedContext = {
@@ -34,7 +34,7 @@ export async function parseFeed(bytes: Uint8Array, ctx: ParseFeedContext): Promi
       language: ctx.language ?? null,
       ...(ctx.baseUrl ? { baseUrl: ctx.baseUrl } : {}),
     });
-    const feedTitle = collapseWhitespace(htmlToText(flattenText(parsed.feed.title)));
+    const feedTitle = htmlToText(flattenText(parsed.feed.title));
     return { ok: true, feedTitle: feedTitle === '' ? null : feedTitle, items, repairs: parsed.repairs };
   } catch (error) {
     // Defensive: a bug here must cost one feed, not the poller.

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { TopicsFile } from '../config/topics-schema.js';
 import type { NormalizedItem } from '../ingest/item.js';
+import { createKeyValue } from '../store/key-value.js';
 import { createClusterer, directionCode, type ClusterOptions } from './cluster.js';
 import type { TopicMatcher } from './matcher.js';
 import type { SignalDetector } from './signals.js';
@@ -98,10 +99,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
   const page = db.prepare<[number, number], ItemRow>(
     'SELECT seq, id, feed_id, title, summary, language, published_at FROM items WHERE seq > ? ORDER BY seq LIMIT ?',
   );
-  const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-  const setMeta = db.prepare<[string, string]>(
-    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  );
+  const meta = createKeyValue(db);
 
   const inTopicOrder = (ids: Iterable<string>) => [...ids].sort(byOrder);
 
@@ -143,7 +141,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
   });
 
   const rematch = db.transaction((force: boolean): RematchResult => {
-    const stored = getMeta.get(HASH_KEY)?.value;
+    const stored = meta.get(HASH_KEY);
     if (stored === topicsHash && !force) return { rematched: false, items: 0, matched: 0, clustered: 0, unclustered: 0 };
     const now = clock.now();
     const result: RematchResult = { rematched: true, items: 0, matched: 0, clustered: 0, unclustered: 0 };
@@ -179,7 +177,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
       clusterer.add({ id: row.id, feedId: row.feed_id, title: row.title, summary: row.summary, publishedAt: row.published_at, directions: row.directions }, now);
       result.clustered++;
     }
-    setMeta.run(HASH_KEY, topicsHash);
+    meta.set(HASH_KEY, topicsHash);
     return result;
   });
 
