@@ -21,21 +21,23 @@ export type AppServices = {
   subscriptions: ReturnType<typeof createSubscriptionServices>;
 };
 
-/** Wires the services over an open core. `onSubscriptionsChanged` lets the scheduler follow new digest times. */
-export function createAppServices(core: Core, clock: Clock, onSubscriptionsChanged: () => void = () => {}): AppServices {
+/** Status cards and the digest builder over the stored stories: the same for the bot and the CLI. */
+export function createReadModels(core: Core): { statusCards: StatusCards; digests: DigestBuilder } {
   const topics = core.config.topics.topics;
   const statusCards = createStatusCards(core.stories, topics);
   const digests = createDigestBuilder({
     stories: core.stories,
     status: statusCards,
-    topics: topics.map((topic) => ({
-      id: topic.id,
-      name: topic.name,
-      implies: topic.implies ?? [],
-      signals: (topic.signals ?? []).map((signal) => ({ id: `${topic.id}.${signal.id}`, weight: signal.weight })),
-    })),
+    topics,
     maxStoriesPerTopic: core.config.settings.digest.maxStoriesPerTopic,
   });
+  return { statusCards, digests };
+}
+
+/** Wires the services over an open core. `onSubscriptionsChanged` lets the scheduler follow new digest times. */
+export function createAppServices(core: Core, clock: Clock, onSubscriptionsChanged: () => void = () => {}): AppServices {
+  const topics = core.config.topics.topics;
+  const { statusCards, digests } = createReadModels(core);
   const subscriptions = createSubscriptionServices(core.store.db, clock, core.config.settings, {
     recentStoryIds: (topic, limit) =>
       core.stories.stories({ ...(topic === 'all' ? {} : { topicId: topic }), limit }).map((story) => story.id),

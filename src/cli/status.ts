@@ -9,10 +9,11 @@ import { formatStatusCards } from '../chat/format-status.js';
 import { resolveDbPath } from '../config/env.js';
 import type { SitrepConfig } from '../config/load-config.js';
 import { openCore, reportProblems, type Core } from '../core.js';
-import { createDigestBuilder, type DigestBuilder } from '../digest/build-digest.js';
+import { createReadModels } from '../bot-services.js';
+import type { DigestBuilder } from '../digest/build-digest.js';
 import { createLogger } from '../logger.js';
 import { renderText } from '../platforms/console/render-text.js';
-import { createStatusCards, type StatusCards } from '../status/status-card.js';
+import type { StatusCards } from '../status/status-card.js';
 
 /** Where a read command writes and what time it is; tests pass their own. */
 export type CliIo = {
@@ -42,13 +43,7 @@ export async function openReadSide(globals: { config?: string; db?: string }, io
   if (!opened.ok) return { ok: false, code: reportProblems(opened.problems, (text) => io.stderr.write(text)) };
   const core: Core = opened.core;
   const topics = core.config.topics.topics;
-  const status = createStatusCards(core.stories, topics);
-  const digest = createDigestBuilder({
-    stories: core.stories,
-    status,
-    topics,
-    maxStoriesPerTopic: core.config.settings.digest.maxStoriesPerTopic,
-  });
+  const { statusCards: status, digests: digest } = createReadModels(core);
   return { ok: true, side: { config: core.config, topicIds: topics.map((t) => t.id), status, digest, close: () => core.close() } };
 }
 
