@@ -24,15 +24,15 @@ export default defineCommand<SubscribeOptions>({
     backlog: { type: 'integer', description: 'Also send the last N stories now (0–10, default 0)', min: 0, max: 10 },
   },
   run: async ({ options, channel, services }) => {
-    const defaults = services.defaults();
-    const backlog = options.backlog ?? 0;
+    // Only what the user typed is passed on: the service keeps this chat's digest time and timezone
+    // when none is given, and takes the configured backlog.
     const subscriptions = await services.subscribe(channel, {
       topic: options.topic,
-      mode: options.mode ?? 'both',
-      digestTime: options.time ?? defaults.digestTime,
-      timezone: options.timezone ?? defaults.timezone,
-      backlog,
+      ...(options.mode !== undefined ? { mode: options.mode } : {}),
+      ...(options.time !== undefined ? { digestTime: options.time } : {}),
+      ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
+      ...(options.backlog !== undefined ? { backlog: options.backlog } : {}),
     });
-    return formatSubscribed(subscriptions, backlog);
+    return formatSubscribed(subscriptions, options.backlog ?? services.defaults().backlog);
   },
 }) satisfies CommandDefinition<SubscribeOptions>;

@@ -34,7 +34,8 @@ export type BotServices = {
   unsubscribe(channel: ChannelRef, topic: string | 'all'): Promise<number>;
   subscriptions(channel: ChannelRef): Promise<SubscriptionView[]>;
   /** Defaults for subscriptions, from the config folder. */
-  defaults(): { digestTime: string; timezone: string };
+  /** Defaults of new subscriptions, from the config folder (backlog: stories sent at once). */
+  defaults(): { digestTime: string; timezone: string; backlog: number };
   /** The injected clock's time (ms since epoch), for "2 h ago" in answers. */
   now(): number;
 };

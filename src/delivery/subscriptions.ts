@@ -188,7 +188,7 @@ export function createSubscriptionServices(
 
   return {
     store,
-    defaults: () => ({ ...defaults }),
+    defaults: () => ({ ...defaults, backlog: settings.alerts.backlogOnSubscribe }),
     subscribe: async (channel: ChannelRef, request: SubscribeRequest) => {
       // The command layer validates what users type; this guards the table against other callers.
       if (request.digestTime !== undefined && !parseTimeOfDay(request.digestTime)) {

@@ -104,7 +104,7 @@ export function createFakeServices(overrides: Partial<FakeData> = {}): BotServic
         topic,
         mode: request.mode ?? 'both',
         digestTime: request.digestTime ?? '08:00',
-        timezone: request.timezone ?? 'UTC',
+        timezone: request.timezone ?? 'Africa/Kinshasa',
       }));
       data.subscriptions.set(key(channel), [...current, ...added]);
       return added;
@@ -117,7 +117,7 @@ export function createFakeServices(overrides: Partial<FakeData> = {}): BotServic
       return current.length - kept.length;
     },
     subscriptions: async (channel) => (guard(), data.subscriptions.get(key(channel)) ?? []),
-    defaults: () => ({ digestTime: '08:00', timezone: 'Africa/Kinshasa' }),
+    defaults: () => ({ digestTime: '08:00', timezone: 'Africa/Kinshasa', backlog: 0 }),
     now: () => NOW,
   };
 }

@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createFakeServices, runConsole } from './fake-services.js';
 
 describe('/subscribe', () => {
-  it('takes the configured defaults for whatever is left out', async () => {
+  it('leaves out what the user did not type, so the service keeps the chat\'s settings or the configured defaults', async () => {
     const services = createFakeServices();
     const out = await runConsole(['/subscribe all'], services);
-    expect(services.data.calls.subscribe).toEqual([
-      { topic: 'all', mode: 'both', digestTime: '08:00', timezone: 'Africa/Kinshasa', backlog: 0 },
-    ]);
+    expect(services.data.calls.subscribe).toEqual([{ topic: 'all' }]);
     expect(out).toContain('• m23 — alerts and a daily digest at 08:00 (Africa/Kinshasa)');
     expect(out).toContain('Only reports that arrive from now on will be sent.');
   });

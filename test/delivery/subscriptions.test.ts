@@ -18,7 +18,7 @@ function setup() {
 describe('subscriptions', () => {
   it('subscribe with the configured defaults and say so', async () => {
     const { services, changes } = setup();
-    expect(services.defaults()).toEqual({ digestTime: '07:30', timezone: 'Africa/Kinshasa' });
+    expect(services.defaults()).toEqual({ digestTime: '07:30', timezone: 'Africa/Kinshasa', backlog: 0 });
     const views = await services.subscribe(chat, { topic: 'm23' });
     expect(views).toEqual([{ topic: 'm23', mode: 'both', digestTime: '07:30', timezone: 'Africa/Kinshasa' }]);
     expect(changes()).toBe(1);
