@@ -107,11 +107,9 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
       }),
     logger,
   });
-  let dispatching: Promise<unknown> = Promise.resolve();
+  // runOnce shares a pass in flight and runs one more after it when asked meanwhile; it never rejects.
   const dispatchNow = async () => {
-    // One run at a time; a request during a run queues exactly one more.
-    dispatching = dispatching.then(() => dispatcher.runOnce()).catch((error: unknown) => logger.error({ err: error }, 'dispatch failed'));
-    await dispatching;
+    await dispatcher.runOnce();
   };
   scheduler = createDigestScheduler({ db: core.store.db, clock, settings: config.settings, logger, onEnqueued: () => void dispatchNow() });
 
@@ -149,10 +147,9 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
     stopping ??= (async () => {
       clearInterval(pruneTimer);
       scheduler?.stop();
+      // dispatcher.stop gives in-flight sends the grace period and no more: a send still hung then keeps
+      // its outbox row claimed, and it goes back to pending at the next start.
       await Promise.allSettled([poller.stop(), dispatcher.stop(STOP_GRACE_MS)]);
-      // A send hung past the grace period must not hold the shutdown: its outbox row stays claimed and
-      // goes back to pending at the next start.
-      await Promise.race([dispatching, new Promise((resolve) => setTimeout(resolve, 500))]);
       await Promise.allSettled(platforms.map((platform) => platform.stop()));
       core.close();
     })();
