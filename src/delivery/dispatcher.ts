@@ -135,8 +135,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   async function sendAlerts(channel: ChannelRef, sender: MessageSender, report: DispatchReport, hops = 0): Promise<void> {
     const now = clock.now();
-    const recent = outbox.alertsSentSince(channel, now - HOUR);
-    if (recent.count >= settings.alerts.perChannelPerHour) {
+    if (outbox.alertsSentSince(channel, now - HOUR) >= settings.alerts.perChannelPerHour) {
       report.held += outbox.pendingAlertCount(channel);
       return;
     }

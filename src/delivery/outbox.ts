@@ -133,9 +133,6 @@ export function createOutbox(db: Database.Database, clock: Clock) {
   const sentSince = db.prepare<ChannelKey & { since: number }, { n: number }>(
     `SELECT count(*) AS n FROM sent_messages WHERE kind = 'alert' AND ${CHANNEL} AND sent_at > @since`,
   );
-  const oldestRecent = db.prepare<ChannelKey & { since: number }, { at: number | null }>(
-    `SELECT min(sent_at) AS at FROM sent_messages WHERE kind = 'alert' AND ${CHANNEL} AND sent_at > @since`,
-  );
   const markEdit = db.prepare<{ stories: string; now: number }>(
     `UPDATE sent_messages SET edit_pending = 1, edit_attempts = 0, next_edit_at = @now
      WHERE id IN (SELECT sent_message_id FROM outbox
@@ -254,10 +251,7 @@ export function createOutbox(db: Database.Database, clock: Clock) {
     /** Gives up pending alerts of subscriptions that ended. */
     dropUnsubscribed: (): number => dropUnsubscribed.run().changes,
     /** Alert messages sent to a channel after `since`, and when the oldest of them went. */
-    alertsSentSince: (channel: ChannelRef, since: number): { count: number; oldest: number | null } => {
-      const key = { ...channelKey(channel), since };
-      return { count: sentSince.get(key)!.n, oldest: oldestRecent.get(key)!.at };
-    },
+    alertsSentSince: (channel: ChannelRef, since: number): number => sentSince.get({ ...channelKey(channel), since })!.n,
     /** Flags every sent alert carrying one of these stories for an edit; returns how many messages. */
     markStoriesForEdit: (storyIds: readonly string[]): number =>
       storyIds.length === 0 ? 0 : markEdit.run({ stories: JSON.stringify(storyIds), now: clock.now() }).changes,

@@ -201,7 +201,7 @@ export function createSubscriptionServices(
       const subscription = store.subscribe(channel, {
         topic: request.topic,
         mode,
-        ...(request.digestTime !== undefined ? { digestTime: parseAndFormat(request.digestTime) } : {}),
+        ...(request.digestTime !== undefined ? { digestTime: request.digestTime.trim() } : {}),
         ...(request.timezone !== undefined ? { timezone: request.timezone } : {}),
       });
       const backlog = Math.max(0, Math.floor(request.backlog ?? settings.alerts.backlogOnSubscribe));
@@ -219,9 +219,4 @@ export function createSubscriptionServices(
     },
     subscriptions: async (channel) => store.list(channel).map(toView),
   };
-}
-
-function parseAndFormat(time: string): string {
-  const parsed = parseTimeOfDay(time)!;
-  return `${String(parsed.hour).padStart(2, '0')}:${String(parsed.minute).padStart(2, '0')}`;
 }
