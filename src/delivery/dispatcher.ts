@@ -144,7 +144,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     const found: { row: ClaimedAlert; story: StoryView }[] = [];
     const missing: number[] = [];
     for (const row of rows) {
-      const story = deps.loadStory(row.storyId);
+      const story = loadStory(row.storyId);
       if (story) found.push({ row, story });
       else missing.push(row.id);
     }
@@ -215,7 +215,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       if (stopping) return;
       const sender = senders.get(edit.channel.platform);
       if (!sender) continue;
-      const stories = edit.storyIds.map((id) => deps.loadStory(id)).filter((story) => story !== null);
+      const stories = edit.storyIds.map((id) => loadStory(id)).filter((story) => story !== null);
       if (stories.length === 0) {
         outbox.editDrop(edit.id);
         continue;
@@ -238,7 +238,16 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
+  // Within one pass a story fanned out to many channels is read from the store once; the next pass reads
+  // it afresh, so edits still see a story that has grown.
+  let passStories = new Map<string, StoryView | null>();
+  const loadStory = (id: string): StoryView | null => {
+    if (!passStories.has(id)) passStories.set(id, deps.loadStory(id));
+    return passStories.get(id) ?? null;
+  };
+
   async function dispatch(): Promise<DispatchReport> {
+    passStories = new Map();
     const report = emptyReport();
     const platforms = new Set(senders.keys());
     for (const channel of outbox.dueAlertChannels(clock.now())) {
