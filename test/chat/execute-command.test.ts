@@ -54,7 +54,7 @@ describe('executeCommand', () => {
       isChannelAdmin: async () => true,
     });
     expect(services.data.calls.subscribe).toEqual([
-      { topic: 'm23', mode: 'alerts', digestTime: '08:00', timezone: 'Africa/Kinshasa', backlog: 0 },
+      { topic: 'm23', mode: 'alerts' },
     ]);
   });
 
