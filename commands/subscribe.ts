@@ -19,7 +19,7 @@ export default defineCommand<SubscribeOptions>({
   options: {
     topic: { type: 'topic', description: 'Topic id, or all', required: true, allowAll: true },
     mode: { type: 'string', description: 'alerts, digest or both (default both)', choices: ['alerts', 'digest', 'both'] },
-    time: { type: 'string', description: 'Digest time HH:MM (default from config)', format: 'hh:mm' },
+    time: { type: 'string', description: "Digest time HH:MM (default: this chat's, else the config's)", format: 'hh:mm' },
     timezone: { type: 'string', description: 'IANA timezone, e.g. Africa/Kinshasa', format: 'timezone' },
     backlog: { type: 'integer', description: 'Also send the last N stories now (0–10, default 0)', min: 0, max: 10 },
   },
