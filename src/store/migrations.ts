@@ -74,6 +74,12 @@ export const migrations: readonly Migration[] = [
   },
   ...topicMigrations,
   ...deliveryMigrations,
+  {
+    name: 'full-text index written once per batch of new items',
+    // A row trigger made FTS5 flush its pending index for every item (each trigger program is a statement of
+    // its own); insertItems now indexes a whole batch with one INSERT … SELECT, about 3x cheaper per item.
+    sql: 'DROP TRIGGER items_fts_insert;',
+  },
 ];
 
 /** Brings a database up to the latest version; returns the versions applied (empty when already current). */

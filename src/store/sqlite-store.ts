@@ -96,6 +96,10 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
     `INSERT OR IGNORE INTO items (${ITEM_COLUMNS})
      VALUES (@id, @feed_id, @url, @title, @summary, @language, @published_at, @published_estimated, @fetched_at)`,
   );
+  // Items rows from `seq` on into the full-text index: one statement for a whole batch (see migrations.ts).
+  const indexFrom = db.prepare<[number | bigint]>(
+    'INSERT INTO items_fts (rowid, title, summary) SELECT seq, title, summary FROM items WHERE seq >= ?',
+  );
   const itemById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = ?`);
   const recent = db.prepare<{ since: number | null; feeds: string | null; limit: number }, ItemRow>(
     `SELECT ${ITEM_COLUMNS} FROM items
@@ -136,6 +140,7 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
   const insertItems = db.transaction((feedId: string, items: readonly NormalizedItem[], now: number) => {
     const fresh: NormalizedItem[] = [];
     const inBatch = new Set<string>();
+    let firstSeq: number | bigint | null = null;
     for (const item of items) {
       if (inBatch.has(item.id)) continue;
       inBatch.add(item.id);
@@ -153,8 +158,13 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
         fetched_at: item.fetchedAt,
       });
       // An id already stored (under another feed, or seen row lost) is not news.
-      if (stored.changes > 0) fresh.push(item.feedId === feedId ? item : { ...item, feedId });
+      if (stored.changes > 0) {
+        firstSeq ??= stored.lastInsertRowid;
+        fresh.push(item.feedId === feedId ? item : { ...item, feedId });
+      }
     }
+    // New rows get seq above every stored one, so they are exactly the rows from the first new seq on.
+    if (firstSeq !== null) indexFrom.run(firstSeq);
     return fresh;
   });
 

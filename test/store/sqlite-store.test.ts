@@ -137,6 +137,22 @@ describe('searchItems', () => {
     expect(store.searchItems('goma)', 10).map((i) => i.id)).toEqual(['goma']);
   });
 
+  it('indexes exactly the new items of each batch, whatever was already stored', () => {
+    const store = storeWithNews();
+    // A batch mixing a repeat, an id another feed already stored, and two new items.
+    store.insertItems('actualite-cd', [
+      makeItem({ id: 'goma', title: 'Goma: the ceasefire holds' }),
+      makeItem({ id: 'uvira', title: 'Uvira market reopens' }),
+      makeItem({ id: 'bukavu', title: 'Bukavu market calm' }),
+    ]);
+    store.insertItems('other', [makeItem({ id: 'doha', feedId: 'other', title: 'Reprise des négociations à Doha' })]);
+    expect(store.searchItems('market', 10).map((i) => i.id).sort()).toEqual(['bukavu', 'uvira']);
+    expect(store.searchItems('goma', 10).map((i) => i.id)).toEqual(['goma']);
+    expect(store.searchItems('doha', 10).map((i) => i.id)).toEqual(['doha']);
+    // The index holds one row per item: an id indexed twice would make FTS5's integrity check fail.
+    expect(() => store.db.exec("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")).not.toThrow();
+  });
+
   it('stays in step with the items table when items are pruned', () => {
     const store = storeWithNews();
     store.prune(T0 + 100 * DAY, DAY);
