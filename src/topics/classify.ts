@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js';
 import type { TopicsFile } from '../config/topics-schema.js';
 import type { NormalizedItem } from '../ingest/item.js';
 import { createKeyValue } from '../store/key-value.js';
+import { foldItem } from './fold.js';
 import { createClusterer, directionCode, type ClusterOptions } from './cluster.js';
 import type { TopicMatcher } from './matcher.js';
 import type { SignalDetector } from './signals.js';
@@ -81,7 +82,10 @@ export function createClassifier(options: ClassifierOptions): Classifier {
   const clusterer = createClusterer(db, options.cluster);
   const byOrder = byTopicOrder(matcher.topics.map((t) => t.id));
 
-  const exists = db.prepare<[string], { id: string }>('SELECT id FROM items WHERE id = ?');
+  // Stored, and not yet in a story (a matched item is clustered in the same transaction it is matched in).
+  const unclassified = db
+    .prepare<[string], number>('SELECT count(*) FROM items i LEFT JOIN cluster_items c ON c.item_id = i.id WHERE i.id = ? AND c.item_id IS NULL')
+    .pluck();
   const clearTopics = db.prepare<[string]>('DELETE FROM item_topics WHERE item_id = ?');
   const clearSignals = db.prepare<[string]>('DELETE FROM item_signals WHERE item_id = ?');
   const addTopic = db.prepare<[string, string, string]>('INSERT INTO item_topics (item_id, topic_id, evidence) VALUES (?, ?, ?)');
@@ -103,16 +107,22 @@ export function createClassifier(options: ClassifierOptions): Classifier {
 
   const inTopicOrder = (ids: Iterable<string>) => [...ids].sort(byOrder);
 
-  /** Matches one item and stores its topics and signals; returns its topic ids and signal directions. */
-  const classify = (item: { id: string; title: string; summary: string; language: string | null; publishedAt: number }) => {
-    const matches = matcher.match({ title: item.title, summary: item.summary, language: item.language });
+  /**
+   * Matches one item and stores its topics and signals; returns its topic ids, signal directions and folded
+   * words (for the clusterer). `replace`: drop what an earlier classification stored (a re-match).
+   */
+  const classify = (item: { id: string; title: string; summary: string; language: string | null; publishedAt: number }, replace: boolean) => {
+    const folded = foldItem(item.title, item.summary);
+    const matches = matcher.matchFolded(folded);
     const topicIds = matches.map((m) => m.topicId);
-    const found = signals.detectSignals(item, topicIds);
-    clearTopics.run(item.id);
-    clearSignals.run(item.id);
+    const found = signals.detectSignals(item, topicIds, folded.title);
+    if (replace) {
+      clearTopics.run(item.id);
+      clearSignals.run(item.id);
+    }
     for (const m of matches) addTopic.run(item.id, m.topicId, JSON.stringify(m.evidence));
     for (const s of found) addSignal.run(item.id, s.topicId, s.signalId, s.label, s.direction, s.weight, item.publishedAt);
-    return { topicIds, directions: found.map((s) => s.direction) };
+    return { topicIds, directions: found.map((s) => s.direction), folded };
   };
 
   const processNewItems = db.transaction((items: readonly NormalizedItem[]): StoryChange[] => {
@@ -121,10 +131,10 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     // Oldest first, so a story's founding item (its id and representative) is its earliest report.
     const ordered = [...items].sort((a, b) => a.publishedAt - b.publishedAt);
     for (const item of ordered) {
-      if (!exists.get(item.id) || clusterer.clusterOf(item.id) !== null) continue;
-      const { topicIds, directions } = classify(item);
+      if (unclassified.get(item.id) === 0) continue;
+      const { topicIds, directions, folded } = classify(item, false);
       if (topicIds.length === 0) continue;
-      const { clusterId, isNewCluster } = clusterer.add({ ...item, directions }, now);
+      const { clusterId, isNewCluster } = clusterer.add({ ...item, directions, folded }, now);
       let change = changes.get(clusterId);
       if (!change) {
         const before = isNewCluster ? 0 : sourcesExcept.get(clusterId, item.id)!.n;
@@ -155,7 +165,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
       for (const row of rows) {
         result.items++;
         const before = topicsOfItem.all(row.id).map((r) => r.topic_id).sort().join(' ');
-        const { topicIds, directions } = classify({ ...row, publishedAt: row.published_at });
+        const { topicIds, directions } = classify({ ...row, publishedAt: row.published_at }, true);
         const clusterId = clusterer.clusterOf(row.id);
         if (topicIds.length > 0) result.matched++;
         if (topicIds.length === 0) {

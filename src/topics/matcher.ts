@@ -6,7 +6,7 @@
  * fields that decided it.
  */
 import type { TopicConfig, TopicsFile } from '../config/topics-schema.js';
-import { tokenizeField } from './fold.js';
+import { foldItem, type FoldedItem } from './fold.js';
 import { buildTermIndex } from './term-index.js';
 import { createTermTable } from './term-table.js';
 
@@ -26,6 +26,8 @@ export type TopicMatcher = {
   topics: TopicInfo[];
   /** Topics of one item, in topics.yaml order. */
   match(item: MatchInput): TopicMatch[];
+  /** The same for an item already folded (foldItem), so callers that read its words again fold it once. */
+  matchFolded(item: FoldedItem): TopicMatch[];
 };
 
 type Hit = { field: MatchField; start: number };
@@ -149,7 +151,7 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
     }
   };
 
-  const match = (item: MatchInput): TopicMatch[] => {
+  const matchFolded = (item: FoldedItem): TopicMatch[] => {
     if (++epoch === 0xffffffff) {
       // Stamps would repeat: start over from clean tables (once in four billion items).
       for (const stamps of [termStamp, groupStamp, ruleStamp, topicStamp]) stamps.fill(0);
@@ -157,9 +159,9 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
     }
     candidates.length = hitIds.length = hitStarts.length = hitFields.length = distinct = 0;
     field = 'title';
-    index.scan(tokenizeField(item.title), onHit);
+    index.scan(item.title, onHit);
     field = 'summary';
-    index.scan(tokenizeField(item.summary ?? ''), onHit);
+    index.scan(item.summary, onHit);
     if (candidates.length === 0) return [];
 
     const hits = new Map<number, Hit[]>();
@@ -193,7 +195,11 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
     return withImplied(compiled, own);
   };
 
-  return { topics: compiled.map((t) => t.info), match };
+  return {
+    topics: compiled.map((t) => t.info),
+    match: (item) => matchFolded(foldItem(item.title, item.summary)),
+    matchFolded,
+  };
 }
 
 /** Lists of numbers as one typed array: list i is `values[start[i]] … values[start[i + 1] - 1]`. */

@@ -3,7 +3,7 @@
  * folds text), MinHash signatures over them and LSH band keys, so candidates are found by bucket lookup
  * instead of comparing an item with every stored one.
  */
-import { foldPlural, foldText, htmlToText, tokenizeField } from './fold.js';
+import { foldPlural, foldText, htmlToText, tokenizeField, type FoldedItem, type Token } from './fold.js';
 
 /**
  * The words an item is compared on: its title's content words, those of title + summary start, and the
@@ -27,12 +27,17 @@ const STOPWORDS = new Set(
 /** How many summary words count with the title: the lead says what the item is about; the rest is context. */
 const SUMMARY_WORDS = 30;
 
-/** The folded content words of an item, each listed once (title words first). */
-export function itemWords(fullTitle: string, summary: string): ItemWords {
+/**
+ * The folded content words of an item, each listed once (title words first). `folded`: the item already
+ * tokenized (foldItem), so its words are not folded again.
+ */
+export function itemWords(fullTitle: string, summary: string, folded?: FoldedItem): ItemWords {
   const title = withoutOutlet(fullTitle);
-  const content = (text: string, cap: number) => {
+  // Tokens of the title without its outlet: the folded title is only reusable when nothing was cut.
+  const titleTokens = folded && title === fullTitle ? folded.title : tokenizeField(title);
+  const content = (tokens: readonly Token[], cap: number) => {
     const words: string[] = [];
-    for (const token of tokenizeField(text)) {
+    for (const token of tokens) {
       if (words.length >= cap) break;
       // One-letter leftovers ("s", "l") and stopwords would make unrelated headlines look alike.
       if (token.word.length < 2 || STOPWORDS.has(token.word) || STOPWORDS.has(token.raw)) continue;
@@ -40,8 +45,8 @@ export function itemWords(fullTitle: string, summary: string): ItemWords {
     }
     return words;
   };
-  const titleWords = [...new Set(content(title, 64))];
-  const all = [...new Set([...titleWords, ...content(summary, SUMMARY_WORDS)])];
+  const titleWords = [...new Set(content(titleTokens, 64))];
+  const all = [...new Set([...titleWords, ...content(folded?.summary ?? tokenizeField(summary), SUMMARY_WORDS)])];
   return { title: titleWords, all, names: titleNames(title, new Set(titleWords)) };
 }
 
@@ -68,26 +73,6 @@ function titleNames(title: string, content: ReadonlySet<string>): string[] {
     if (content.has(folded)) names.add(folded);
   });
   return [...names];
-}
-
-/** Jaccard similarity of two word sets (0 when both are empty). */
-export function jaccard(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 && b.length === 0) return 0;
-  const set = new Set(a);
-  let shared = 0;
-  for (const w of new Set(b)) if (set.has(w)) shared++;
-  return shared / (set.size + new Set(b).size - shared);
-}
-
-/** Shared words over the size of the smaller set: high when one headline is the other plus a few words. */
-export function containment(a: readonly string[], b: readonly string[]): number {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  const small = Math.min(sa.size, sb.size);
-  if (small === 0) return 0;
-  let shared = 0;
-  for (const w of sb) if (sa.has(w)) shared++;
-  return shared / small;
 }
 
 /** FNV-1a over the UTF-16 code units, then a final avalanche; 32-bit unsigned. */

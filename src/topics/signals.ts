@@ -5,7 +5,7 @@
  * item matched.
  */
 import type { TopicsFile } from '../config/topics-schema.js';
-import { foldText, htmlToText, tokenize, tokenizeField } from './fold.js';
+import { foldText, htmlToText, tokenize, tokenizeField, type Token } from './fold.js';
 import type { MatchInput } from './matcher.js';
 import { buildTermIndex } from './term-index.js';
 import { createTermTable } from './term-table.js';
@@ -23,8 +23,11 @@ export type SignalInfo = DetectedSignal;
 export type SignalDetector = {
   /** Every configured signal, topics in file order, signals in file order. */
   signals: SignalInfo[];
-  /** The signals an item carries for the topics it matched (others are ignored), in configuration order. */
-  detectSignals(item: MatchInput, matchedTopicIds: readonly string[]): DetectedSignal[];
+  /**
+   * The signals an item carries for the topics it matched (others are ignored), in configuration order.
+   * `titleTokens`: the title already tokenized (foldItem), so it is not folded again.
+   */
+  detectSignals(item: MatchInput, matchedTopicIds: readonly string[], titleTokens?: readonly Token[]): DetectedSignal[];
 };
 
 type CompiledSignal = SignalInfo & { terms: number[]; unless: number[] };
@@ -49,11 +52,11 @@ export function compileSignals(file: TopicsFile): SignalDetector {
 
   return {
     signals: compiled.map(({ topicId, signalId, label, direction, weight }) => ({ topicId, signalId, label, direction, weight })),
-    detectSignals(item, matchedTopicIds) {
+    detectSignals(item, matchedTopicIds, titleTokens) {
       if (compiled.length === 0 || matchedTopicIds.length === 0) return [];
       const hits = new Set<number>();
       const record = (id: number) => void hits.add(id);
-      index.scan(tokenizeField(item.title), record);
+      index.scan(titleTokens ?? tokenizeField(item.title), record);
       index.scan(tokenize(foldText(leadSentence(item.summary ?? ''))), record);
       if (hits.size === 0) return [];
       const topics = new Set(matchedTopicIds);

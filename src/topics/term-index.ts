@@ -13,76 +13,99 @@ export type TermIndex = {
   scan(tokens: readonly Token[], onHit: (termId: number, start: number) => void): void;
 };
 
+// Words of the trie are numbered: exact words and prefixes each get an id when the index is built, and a
+// token is looked up once per scan (its exact word id, the ids of the prefixes it starts with), so walking
+// the trie compares numbers instead of cutting and hashing strings at every step.
 type Node = {
-  exact: Map<string, Node> | null;
-  prefix: Map<string, Node> | null;
-  // Prefix lengths in use, keyed by the prefix's first two letters (or its only one): a word is cut only
-  // at lengths some prefix starting like it can use, so many prefix terms do not slow every word down.
-  prefixLengths: Map<string, number[]> | null;
+  exact: Map<number, Node> | null;
+  prefix: Map<number, Node> | null;
   any: Node | null;
   ends: number[];
 };
 
-const newNode = (): Node => ({ exact: null, prefix: null, prefixLengths: null, any: null, ends: [] });
-const NO_LENGTHS: number[] = [];
+/** A letter trie of the prefix words: a token's matching prefixes are found in one pass over its letters. */
+type LetterNode = { next: Map<number, LetterNode>; prefixId: number };
+
+const newNode = (): Node => ({ exact: null, prefix: null, any: null, ends: [] });
+const NO_PREFIXES: readonly number[] = [];
 
 /** Builds the index; term i of `terms` reports as termId i. */
 export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermIndex {
+  const wordIds = new Map<string, number>();
+  const letters: LetterNode = { next: new Map(), prefixId: -1 };
+  let prefixCount = 0;
+
+  const wordId = (word: string) => {
+    let id = wordIds.get(word);
+    if (id === undefined) wordIds.set(word, (id = wordIds.size));
+    return id;
+  };
+  const prefixId = (word: string) => {
+    let node = letters;
+    for (let i = 0; i < word.length; i++) {
+      const code = word.charCodeAt(i);
+      let next = node.next.get(code);
+      if (!next) node.next.set(code, (next = { next: new Map(), prefixId: -1 }));
+      node = next;
+    }
+    if (node.prefixId < 0) node.prefixId = prefixCount++;
+    return node.prefixId;
+  };
+
   const root = newNode();
   terms.forEach((words, termId) => {
     let node = root;
-    for (const { word, prefix } of words) node = child(node, word, prefix);
+    for (const { word, prefix } of words) {
+      if (prefix && word === '') node = node.any ??= newNode();
+      else node = child((prefix ? (node.prefix ??= new Map()) : (node.exact ??= new Map())), prefix ? prefixId(word) : wordId(word));
+    }
     if (node !== root) node.ends.push(termId);
   });
 
-  const walk = (node: Node, tokens: readonly Token[], at: number, start: number, onHit: (termId: number, start: number) => void) => {
-    for (const termId of node.ends) onHit(termId, start);
-    const token = tokens[at];
-    if (!token) return;
-    const exact = node.exact?.get(token.word);
-    if (exact) walk(exact, tokens, at + 1, start, onHit);
-    if (node.prefix && node.prefixLengths) {
-      const raw = token.raw;
-      const one = node.prefixLengths.get(raw.slice(0, 1)) ?? NO_LENGTHS;
-      const two = raw.length > 1 ? (node.prefixLengths.get(raw.slice(0, 2)) ?? NO_LENGTHS) : NO_LENGTHS;
-      for (const lengths of [one, two]) {
-        for (const length of lengths) {
-          if (length > raw.length) break;
-          const next = node.prefix.get(raw.slice(0, length));
-          if (next) walk(next, tokens, at + 1, start, onHit);
-        }
-      }
+  /** Ids of the prefix words `raw` starts with, shortest first. */
+  const prefixesOf = (raw: string): readonly number[] => {
+    let found: number[] | null = null;
+    let node: LetterNode | undefined = letters;
+    for (let i = 0; i < raw.length; i++) {
+      node = node.next.get(raw.charCodeAt(i));
+      if (!node) break;
+      if (node.prefixId >= 0) (found ??= []).push(node.prefixId);
     }
-    if (node.any) walk(node.any, tokens, at + 1, start, onHit);
+    return found ?? NO_PREFIXES;
   };
 
   return {
     scan(tokens, onHit) {
-      for (let start = 0; start < tokens.length; start++) walk(root, tokens, start, start, onHit);
+      const count = tokens.length;
+      const exactIds = new Int32Array(count);
+      const prefixIds: (readonly number[])[] = new Array<readonly number[]>(count);
+      for (let i = 0; i < count; i++) {
+        const token = tokens[i]!;
+        exactIds[i] = wordIds.get(token.word) ?? -1;
+        prefixIds[i] = prefixCount === 0 ? NO_PREFIXES : prefixesOf(token.raw);
+      }
+      const walk = (node: Node, at: number, start: number) => {
+        for (const termId of node.ends) onHit(termId, start);
+        if (at >= count) return;
+        if (node.exact) {
+          const next = node.exact.get(exactIds[at]!);
+          if (next) walk(next, at + 1, start);
+        }
+        if (node.prefix) {
+          for (const id of prefixIds[at]!) {
+            const next = node.prefix.get(id);
+            if (next) walk(next, at + 1, start);
+          }
+        }
+        if (node.any) walk(node.any, at + 1, start);
+      };
+      for (let start = 0; start < count; start++) walk(root, start, start);
     },
   };
 }
 
-function child(node: Node, word: string, prefix: boolean): Node {
-  if (prefix && word === '') return (node.any ??= newNode());
-  if (!prefix) {
-    node.exact ??= new Map();
-    let next = node.exact.get(word);
-    if (!next) node.exact.set(word, (next = newNode()));
-    return next;
-  }
-  node.prefix ??= new Map();
-  let next = node.prefix.get(word);
-  if (!next) {
-    node.prefix.set(word, (next = newNode()));
-    node.prefixLengths ??= new Map();
-    const key = word.slice(0, 2);
-    const lengths = node.prefixLengths.get(key) ?? [];
-    if (!lengths.includes(word.length)) {
-      lengths.push(word.length);
-      lengths.sort((a, b) => a - b);
-    }
-    node.prefixLengths.set(key, lengths);
-  }
+function child(children: Map<number, Node>, id: number): Node {
+  let next = children.get(id);
+  if (!next) children.set(id, (next = newNode()));
   return next;
 }

@@ -56,6 +56,13 @@ describe('tokenize', () => {
     expect(words('M23 M234 AFC/M23')).toEqual(['m23', 'm234', 'afc', 'm23']);
   });
 
+  it('splits plain ASCII text and accented text the same way', () => {
+    // ASCII text takes a faster path than text with other letters; both must give the same words.
+    const ascii = "L'AFC/M23 d'accord: the rebels' 3-day truce, Rwanda's role";
+    expect(words(`${ascii} é`)).toEqual([...words(ascii), 'e']);
+    expect(words(ascii)).toEqual(['afc', 'm23', 'accord', 'the', 'rebel', '3', 'day', 'truce', 'rwanda', 'role']);
+  });
+
   it('keeps the unfolded form for prefix matching', () => {
     expect(tokenize('negociations')).toEqual([{ word: 'negociation', raw: 'negociations' }]);
   });
