@@ -3,6 +3,7 @@
  * because a wrong guess never makes the XML parser fail: it silently turns every accented letter
  * into U+FFFD. Order: BOM, UTF-16/32 byte patterns, HTTP charset, `<?xml encoding?>`, then the bytes.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 
@@ -87,8 +88,11 @@ function resolveLabel(label: string | null): string | null {
   }
 }
 
-/** Counts well-formed multibyte sequences and invalid bytes in a UTF-8 reading of the body. */
+/** Well-formed multibyte sequences (at least 1 when there are any) and invalid bytes in a UTF-8 reading of the body. */
 function scanUtf8(b: Uint8Array): { multibyte: number; invalid: number } {
+  // Most bodies are valid UTF-8: Node's native checks answer that without a byte loop in JavaScript
+  // (callers only ask whether there are multibyte sequences, not how many).
+  if (isUtf8(b)) return { multibyte: isAscii(b) ? 0 : 1, invalid: 0 };
   let multibyte = 0;
   let invalid = 0;
   let i = 0;

@@ -74,8 +74,14 @@ export function htmlToText(html: string): string {
   return collapseWhitespace(out);
 }
 
+// Anything collapseWhitespace would change: zero-width characters, whitespace other than a single plain
+// space (\s covers NBSP in JavaScript), or whitespace at either end.
+const NEEDS_COLLAPSE_RE = /[\u200B-\u200D\uFEFF]|[^\S ]|\s\s|^\s|\s$/;
+
 /** Collapses runs of whitespace (incl. NBSP and zero-width characters) into single spaces and trims. */
 export function collapseWhitespace(text: string): string {
+  // Most fields are already clean (single plain spaces, nothing at the ends): one test instead of two rewrites.
+  if (!NEEDS_COLLAPSE_RE.test(text)) return text;
   return text
     .replace(/[\u200B-\u200D\uFEFF]/g, '')
     .replace(/[\s\u00A0]+/g, ' ')

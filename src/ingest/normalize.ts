@@ -129,7 +129,7 @@ export function cleanUrl(raw: string, base?: string, stripTracking = true): stri
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (stripTracking) {
+  if (stripTracking && (url.search !== '' || url.hash !== '')) {
     const tracking = [...url.searchParams.keys()].filter((name) => {
       const lower = name.toLowerCase();
       return TRACKING_PARAMS.has(lower) || TRACKING_PREFIXES.some((p) => lower.startsWith(p));

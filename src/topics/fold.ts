@@ -15,11 +15,10 @@ const DASHES_RE = /[\p{Pd}\u2212\u00AD]/gu;
 const QUOTES_RE = /[\u2018\u2019\u201B\u2032\u0060\u00B4\u02BC\u02B9\uFF07]/g;
 const MARKS_RE = /\p{M}/gu;
 // Plain ASCII text needs no Unicode folding (the common case: skip the slow path).
-const ASCII_RE = /^[\p{ASCII}]*$/u;
+// (A plain character class without the u flag: much faster than \p{ASCII}.)
+const NON_ASCII_RE = /[\u0080-\uFFFF]/;
 // French elided articles and pronouns (l'AFC, d'Doha, qu'elle) and the English possessive ('s).
 const ELISION = new Set(['l', 'd', 'j', 'm', 'n', 's', 't', 'c', 'qu', 'jusqu', 'lorsqu', 'puisqu', 'quoiqu']);
-const WORD_RE = /[\p{L}\p{N}]+/gu;
-const ASCII_WORD_RE = /[a-zA-Z0-9]+/g;
 const LETTER_RE = /[\p{L}\p{N}]/u;
 const APOSTROPHE = 0x27;
 const TERM_WORD_RE = /[\p{L}\p{N}]+\*?|\*/gu;
@@ -27,7 +26,7 @@ const TERM_WORD_RE = /[\p{L}\p{N}]+\*?|\*/gu;
 /** Folds text for matching: NFKD, no accents, lower case, one form of dash and apostrophe. */
 export function foldText(s: string): string {
   // Most feed text is plain ASCII: only case and the backtick need folding there.
-  if (ASCII_RE.test(s)) return s.toLowerCase().replace(/`/g, "'");
+  if (!NON_ASCII_RE.test(s)) return s.includes('`') ? s.toLowerCase().replace(/`/g, "'") : s.toLowerCase();
   return s
     .normalize('NFKD')
     .replace(MARKS_RE, '')
@@ -58,18 +57,45 @@ export function foldPlural(word: string): string {
 
 /** Splits folded text into words, dropping elided articles (l', d') and possessive 's. */
 export function tokenize(folded: string): Token[] {
+  // A hand-written scan for runs of letters and digits (what /[\p{L}\p{N}]+/gu finds): several times
+  // faster than the regular expression on the mostly-ASCII text of feeds.
   const tokens: Token[] = [];
-  // In ASCII text the letters and digits are [a-zA-Z0-9]: a plain character class is several times faster than \p{…}.
-  const words = ASCII_RE.test(folded) ? ASCII_WORD_RE : WORD_RE;
-  words.lastIndex = 0;
-  for (let m = words.exec(folded); m !== null; m = words.exec(folded)) {
-    const raw = m[0];
-    const end = m.index + raw.length;
-    if (folded.charCodeAt(end) === APOSTROPHE && ELISION.has(raw) && LETTER_RE.test(folded[end + 1] ?? '')) continue;
-    if (raw === 's' && folded.charCodeAt(m.index - 1) === APOSTROPHE) continue;
+  const length = folded.length;
+  let at = 0;
+  while (at < length) {
+    let width = wordCharWidth(folded, at);
+    if (width === 0) {
+      at += folded.codePointAt(at)! > 0xffff ? 2 : 1;
+      continue;
+    }
+    const start = at;
+    do {
+      at += width;
+      width = at < length ? wordCharWidth(folded, at) : 0;
+    } while (width > 0);
+    const raw = folded.slice(start, at);
+    if (folded.charCodeAt(at) === APOSTROPHE && ELISION.has(raw) && LETTER_RE.test(folded[at + 1] ?? '')) continue;
+    if (raw === 's' && folded.charCodeAt(start - 1) === APOSTROPHE) continue;
     tokens.push({ word: foldPlural(raw), raw });
   }
   return tokens;
+}
+
+// Which ASCII codes are letters or digits; other characters are asked of \p{L}\p{N} once and remembered.
+const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, c) => (/[a-zA-Z0-9]/.test(String.fromCharCode(c)) ? 1 : 0));
+const WORD_CODE_POINTS = new Map<number, boolean>();
+
+/** UTF-16 units of the letter or digit at `at` (2 for an astral one), 0 when it is neither. */
+function wordCharWidth(text: string, at: number): number {
+  const code = text.charCodeAt(at);
+  if (code < 128) return ASCII_WORD[code]!;
+  const point = text.codePointAt(at)!;
+  let isWord = WORD_CODE_POINTS.get(point);
+  if (isWord === undefined) {
+    isWord = LETTER_RE.test(String.fromCodePoint(point));
+    if (WORD_CODE_POINTS.size < 65_536) WORD_CODE_POINTS.set(point, isWord);
+  }
+  return isWord ? (point > 0xffff ? 2 : 1) : 0;
 }
 
 /** Folds and tokenizes one feed field (HTML allowed). */

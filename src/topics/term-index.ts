@@ -23,8 +23,14 @@ type Node = {
   ends: number[];
 };
 
-/** A letter trie of the prefix words: a token's matching prefixes are found in one pass over its letters. */
-type LetterNode = { next: Map<number, LetterNode>; prefixId: number };
+/**
+ * A letter trie of the prefix words: a token's matching prefixes are found in one pass over its letters.
+ * Children are an array indexed by UTF-16 unit for ASCII (the common case) and a Map beyond.
+ */
+type LetterNode = { ascii: (LetterNode | undefined)[]; other: Map<number, LetterNode> | null; prefixId: number };
+const newLetterNode = (): LetterNode => ({ ascii: [], other: null, prefixId: -1 });
+const letterChild = (node: LetterNode, code: number): LetterNode | undefined =>
+  code < 128 ? node.ascii[code] : (node.other?.get(code) ?? undefined);
 
 const newNode = (): Node => ({ exact: null, prefix: null, any: null, ends: [] });
 const NO_PREFIXES: readonly number[] = [];
@@ -32,7 +38,7 @@ const NO_PREFIXES: readonly number[] = [];
 /** Builds the index; term i of `terms` reports as termId i. */
 export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermIndex {
   const wordIds = new Map<string, number>();
-  const letters: LetterNode = { next: new Map(), prefixId: -1 };
+  const letters = newLetterNode();
   let prefixCount = 0;
 
   const wordId = (word: string) => {
@@ -44,8 +50,12 @@ export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermInd
     let node = letters;
     for (let i = 0; i < word.length; i++) {
       const code = word.charCodeAt(i);
-      let next = node.next.get(code);
-      if (!next) node.next.set(code, (next = { next: new Map(), prefixId: -1 }));
+      let next = letterChild(node, code);
+      if (!next) {
+        next = newLetterNode();
+        if (code < 128) node.ascii[code] = next;
+        else (node.other ??= new Map()).set(code, next);
+      }
       node = next;
     }
     if (node.prefixId < 0) node.prefixId = prefixCount++;
@@ -67,7 +77,7 @@ export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermInd
     let found: number[] | null = null;
     let node: LetterNode | undefined = letters;
     for (let i = 0; i < raw.length; i++) {
-      node = node.next.get(raw.charCodeAt(i));
+      node = letterChild(node, raw.charCodeAt(i));
       if (!node) break;
       if (node.prefixId >= 0) (found ??= []).push(node.prefixId);
     }

@@ -63,6 +63,17 @@ describe('tokenize', () => {
     expect(words(ascii)).toEqual(['afc', 'm23', 'accord', 'the', 'rebel', '3', 'day', 'truce', 'rwanda', 'role']);
   });
 
+  it('finds the same words as /[\\p{L}\\p{N}]+/u in any script, astral letters and lone surrogates included', () => {
+    const reference = (text: string) => [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => m[0]);
+    const pool = ['a', 'Z', '9', ' ', '-', '.', 'é', 'ß', '中', 'ك', '٣', '\u0301', '𝐀', '😀', '\ud835', '\udc00', '«', '’', '\u00a0'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let n = 0; n < 300; n++) {
+      const text = Array.from({ length: 1 + (next() % 24) }, () => pool[next() % pool.length]).join('');
+      expect(tokenize(text).map((t) => t.raw), JSON.stringify(text)).toEqual(reference(text));
+    }
+  });
+
   it('keeps the unfolded form for prefix matching', () => {
     expect(tokenize('negociations')).toEqual([{ word: 'negociation', raw: 'negociations' }]);
   });
