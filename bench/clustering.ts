@@ -24,8 +24,7 @@ type Sketched = { text: GeneratedText; sketch: ItemSketch; bands: { band: number
 
 /** Seeds the last `count` sketched texts as clustered items published evenly over the 30 days before NOW. */
 function seed(db: Database.Database, sketched: readonly Sketched[], count: number): void {
-  // Clustering never reads the full-text index; skipping it only makes seeding faster.
-  db.exec('DROP TRIGGER items_fts_insert');
+  // Rows go straight into items without the full-text index, which clustering never reads.
   const item = db.prepare('INSERT INTO items (id, feed_id, url, title, summary, language, published_at, fetched_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)');
   const cluster = db.prepare('INSERT INTO clusters (id, representative_id, first_published_at, updated_at, created_at) VALUES (?, ?, ?, ?, ?)');
   const member = db.prepare(
