@@ -91,24 +91,30 @@ export function sketchItem(title: string, summary: string, directions: readonly 
  * other only de-escalating) are different events even when their words overlap.
  */
 export function storySimilarity(a: ItemSketch, b: ItemSketch): number {
-  const opposite = (x: string, y: string) => (x === 'e' && y === 'd') || (x === 'd' && y === 'e');
-  if (opposite(a.directions, b.directions)) return 0;
+  return similarityTo(a)(b);
+}
+
+/** storySimilarity with `a` fixed: its word Sets are built once for all the candidates it is compared with. */
+function similarityTo(a: ItemSketch): (b: ItemSketch) => number {
   // Word lists hold each word once (itemWords), so overlaps are counted against one Set per list.
   const aAll = new Set(a.all);
-  const bAll = new Set(b.all);
-  // "Clashes in Walikale" and "Clashes in Masisi": each names something the other never mentions.
-  const foreign = (names: readonly string[], known: ReadonlySet<string>) => names.some((n) => !known.has(n));
-  if (foreign(a.names, bAll) && foreign(b.names, aAll)) return 0;
-  const titleShared = countIn(b.title, new Set(a.title));
-  const title = overlap(titleShared, a.title.length, b.title.length);
-  if (title >= 0.6) return title;
-  const shorter = Math.min(a.title.length, b.title.length);
-  const contained = shorter === 0 ? 0 : titleShared / shorter;
-  if (shorter >= 4 && contained >= 0.8) return contained * 0.9;
-  const all = overlap(countIn(b.all, aAll), a.all.length, b.all.length);
-  // A rewritten headline over the same lead: the lead carries the identity.
-  if (all >= 0.6 || (title >= 0.25 && all >= 0.45)) return all;
-  return 0;
+  const aTitle = new Set(a.title);
+  const opposite = (x: string, y: string) => (x === 'e' && y === 'd') || (x === 'd' && y === 'e');
+  return (b) => {
+    if (opposite(a.directions, b.directions)) return 0;
+    // "Clashes in Walikale" and "Clashes in Masisi": each names something the other never mentions.
+    if (a.names.some((n) => !b.all.includes(n)) && b.names.some((n) => !aAll.has(n))) return 0;
+    const titleShared = countIn(b.title, aTitle);
+    const title = overlap(titleShared, a.title.length, b.title.length);
+    if (title >= 0.6) return title;
+    const shorter = Math.min(a.title.length, b.title.length);
+    const contained = shorter === 0 ? 0 : titleShared / shorter;
+    if (shorter >= 4 && contained >= 0.8) return contained * 0.9;
+    const all = overlap(countIn(b.all, aAll), a.all.length, b.all.length);
+    // A rewritten headline over the same lead: the lead carries the identity.
+    if (all >= 0.6 || (title >= 0.25 && all >= 0.45)) return all;
+    return 0;
+  };
 }
 
 /** How many of `words` are in `set`. */
@@ -210,10 +216,12 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
       }
       shared.delete(item.id);
       const ranked = [...shared].sort((a, b) => b[1] - a[1]).slice(0, verifyLimit);
+      let similarity: ((b: ItemSketch) => number) | null = null;
       for (const [id] of ranked) {
         const row = sketchOf.get(id);
         if (!row) continue;
-        const score = storySimilarity(sketch, {
+        similarity ??= similarityTo(sketch);
+        const score = similarity({
           title: split(row.title_words),
           all: split(row.words),
           names: split(row.names),

@@ -61,19 +61,25 @@ function withoutOutlet(title: string): string {
  * anywhere ("EU", "M23"). In a Title Case headline every word is capitalized, so only acronyms count.
  */
 function titleNames(title: string, content: ReadonlySet<string>): string[] {
-  const raw = [...htmlToText(title).matchAll(/[\p{L}\p{N}]+/gu)].map((m) => m[0]);
+  const text = htmlToText(title);
+  // The same tests in two alphabets: plain classes for ASCII headlines (most), \p{…} for the rest.
+  const re = /[\u0080-\uFFFF]/.test(text) ? UNICODE_NAME_RE : ASCII_NAME_RE;
+  const raw = text.match(re.word) ?? [];
   const long = raw.filter((w) => w.length > 3);
-  const titleCase = long.length >= 3 && long.filter((w) => /^\p{Lu}/u.test(w)).length / long.length >= 0.7;
+  const titleCase = long.length >= 3 && long.filter((w) => re.capital.test(w)).length / long.length >= 0.7;
   const names = new Set<string>();
   raw.forEach((w, i) => {
-    const acronym = /^[\p{Lu}\p{N}]{2,}$/u.test(w) || (/\p{N}/u.test(w) && /\p{L}/u.test(w));
-    const capital = !titleCase && i > 0 && /^\p{Lu}/u.test(w);
+    const acronym = re.acronym.test(w) || (re.digit.test(w) && re.letter.test(w));
+    const capital = !titleCase && i > 0 && re.capital.test(w);
     if (!acronym && !capital) return;
     const folded = foldPlural(foldText(w));
     if (content.has(folded)) names.add(folded);
   });
   return [...names];
 }
+
+const UNICODE_NAME_RE = { word: /[\p{L}\p{N}]+/gu, capital: /^\p{Lu}/u, acronym: /^[\p{Lu}\p{N}]{2,}$/u, digit: /\p{N}/u, letter: /\p{L}/u };
+const ASCII_NAME_RE = { word: /[A-Za-z0-9]+/g, capital: /^[A-Z]/, acronym: /^[A-Z0-9]{2,}$/, digit: /[0-9]/, letter: /[A-Za-z]/ };
 
 /** FNV-1a over the UTF-16 code units, then a final avalanche; 32-bit unsigned. */
 function hashWord(word: string): number {

@@ -56,4 +56,24 @@ describe('migrations', () => {
     expect(() => applyMigrations(db)).toThrow(/newer than this sitrep/);
     db.close();
   });
+
+  it('carry a database of the first release forward: items searchable, band keys kept and removed with their item', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    // The first release's schema (base, topics, delivery), with one clustered item in it.
+    const firstRelease = migrations.findIndex((m) => m.name.startsWith('full-text index written once'));
+    applyMigrations(db, migrations.slice(0, firstRelease));
+    db.exec(`
+      INSERT INTO items (id, feed_id, title, summary, published_at, fetched_at) VALUES ('a', 'f', 'Goma ceasefire holds', '', 1, 1);
+      INSERT INTO clusters (id, representative_id, first_published_at, updated_at, created_at) VALUES ('a', 'a', 1, 1, 1);
+      INSERT INTO cluster_items (item_id, cluster_id, feed_id, published_at, added_at, title_words, words) VALUES ('a', 'a', 'f', 1, 1, 'goma', 'goma');
+      INSERT INTO bands (band, hash, published_at, item_id) VALUES (0, 11, 1, 'a'), (1, 12, 1, 'a');
+    `);
+    applyMigrations(db);
+    expect(db.prepare("SELECT rowid FROM items_fts WHERE items_fts MATCH 'ceasefire'").pluck().all()).toHaveLength(1);
+    expect(db.prepare('SELECT count(*) FROM bands').pluck().get()).toBe(2);
+    db.exec("DELETE FROM items WHERE id = 'a'");
+    expect(db.prepare('SELECT count(*) FROM bands').pluck().get()).toBe(0);
+    db.close();
+  });
 });
