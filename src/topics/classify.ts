@@ -82,9 +82,13 @@ export function createClassifier(options: ClassifierOptions): Classifier {
   const clusterer = createClusterer(db, options.cluster);
   const byOrder = byTopicOrder(matcher.topics.map((t) => t.id));
 
-  // Stored, and not yet in a story (a matched item is clustered in the same transaction it is matched in).
+  // Which of a batch are stored and not yet in a story (a matched item is clustered in the same transaction
+  // it is matched in): one query for the whole batch.
   const unclassified = db
-    .prepare<[string], number>('SELECT count(*) FROM items i LEFT JOIN cluster_items c ON c.item_id = i.id WHERE i.id = ? AND c.item_id IS NULL')
+    .prepare<[string], string>(
+      `SELECT i.id FROM items i LEFT JOIN cluster_items c ON c.item_id = i.id
+       WHERE i.id IN (SELECT value FROM json_each(?)) AND c.item_id IS NULL`,
+    )
     .pluck();
   const clearTopics = db.prepare<[string]>('DELETE FROM item_topics WHERE item_id = ?');
   const clearSignals = db.prepare<[string]>('DELETE FROM item_signals WHERE item_id = ?');
@@ -130,8 +134,9 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     const changes = new Map<string, StoryChange>();
     // Oldest first, so a story's founding item (its id and representative) is its earliest report.
     const ordered = [...items].sort((a, b) => a.publishedAt - b.publishedAt);
+    const pending = new Set(unclassified.all(JSON.stringify(ordered.map((item) => item.id))));
     for (const item of ordered) {
-      if (unclassified.get(item.id) === 0) continue;
+      if (!pending.delete(item.id)) continue;
       const { topicIds, directions, folded } = classify(item, false);
       if (topicIds.length === 0) continue;
       const { clusterId, isNewCluster } = clusterer.add({ ...item, directions, folded }, now);
