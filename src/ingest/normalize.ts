@@ -83,10 +83,24 @@ function stableId(feedId: string, key: string): string {
 function summaryText(raw: Record<string, unknown>): string {
   // The HTML fields first: rss-parser's contentSnippet keeps the text of <script> elements.
   for (const field of ['summary', 'content', 'content:encoded', 'description', 'contentSnippet']) {
-    const text = htmlToText(flattenText(raw[field]));
+    const text = leadingText(flattenText(raw[field]));
     if (text !== '') return text;
   }
   return '';
+}
+
+// The text of an HTML prefix is a prefix of the whole text, give or take its last few characters (a tag or
+// entity cut in two): once a prefix yields this much more than a summary keeps, the rest is never read.
+const PREFIX_HTML_CHARS = 8 * SUMMARY_MAX_CHARS;
+const PREFIX_TEXT_ENOUGH = SUMMARY_MAX_CHARS + 100;
+
+/** At least the first SUMMARY_MAX_CHARS characters of an HTML field's text, without converting a whole article. */
+function leadingText(html: string): string {
+  if (html.length > PREFIX_HTML_CHARS) {
+    const text = htmlToText(html.slice(0, PREFIX_HTML_CHARS));
+    if (text.length >= PREFIX_TEXT_ENOUGH) return text;
+  }
+  return htmlToText(html);
 }
 
 function firstText(...values: unknown[]): string {

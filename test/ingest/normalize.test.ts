@@ -2,6 +2,11 @@ import { describe, it, expect } from 'vitest';
 import { cleanUrl, normalizeItems, publishedDate, SUMMARY_MAX_CHARS, UNTITLED } from '../../src/ingest/normalize.js';
 import { parseFeedText, type ParsedFeed } from '../../src/ingest/parse.js';
 import { parseFeed } from '../../src/ingest/parse-feed.js';
+import { htmlToText, truncateAtWord } from '../../src/ingest/feed-text.js';
+
+/** The text an XML parser gives for escaped markup (the five XML entities). */
+const decodeXml = (text: string) =>
+  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 
 const FETCHED_AT = Date.parse('2025-06-01T12:00:00Z');
 
@@ -66,6 +71,18 @@ describe('normalizeItems', () => {
     expect(item?.summary.length).toBeLessThanOrEqual(SUMMARY_MAX_CHARS);
     expect(item?.summary.endsWith('…')).toBe(true);
     expect(item?.summary).toMatch(/word\d+…$/);
+  });
+
+  it('summarizes a long HTML article exactly as if the whole article were converted', async () => {
+    const paragraph = (i: number) => `&lt;p&gt;Paragraph ${i}: M23 &amp;amp; FARDC fighting near &lt;b&gt;Sake&lt;/b&gt;, day ${i}.&lt;/p&gt;`;
+    const article = Array.from({ length: 400 }, (_, i) => paragraph(i)).join('');
+    // An article whose first kilobytes are mostly a script: they hold too little text for a summary.
+    const scripted = `&lt;p&gt;Intro.&lt;/p&gt;&lt;script&gt;${'x'.repeat(20_000)}&lt;/script&gt;${article}`;
+    const items = await normalize(makeFeed(makeItem({ title: 'A', description: article }) + makeItem({ title: 'B', description: scripted })));
+    const summaryOf = (html: string) => truncateAtWord(htmlToText(decodeXml(html)), SUMMARY_MAX_CHARS);
+    expect(summaryOf(article).startsWith('Paragraph 0: M23 & FARDC fighting near Sake, day 0.')).toBe(true);
+    expect(summaryOf(scripted).startsWith('Intro. Paragraph 0:')).toBe(true);
+    expect(items.map((item) => item.summary)).toEqual([summaryOf(article), summaryOf(scripted)]);
   });
 
   it('takes a title from the summary, else the link, else calls the entry untitled', async () => {
