@@ -14,9 +14,13 @@ const LIGATURE_RE = /[œæøłđßıðþ]/g;
 const DASHES_RE = /[\p{Pd}\u2212\u00AD]/gu;
 const QUOTES_RE = /[\u2018\u2019\u201B\u2032\u0060\u00B4\u02BC\u02B9\uFF07]/g;
 const MARKS_RE = /\p{M}/gu;
-// Plain ASCII text needs no Unicode folding (the common case: skip the slow path).
-// (A plain character class without the u flag: much faster than \p{ASCII}.)
+// A plain character class without the u flag: much faster than \p{ASCII}.
 const NON_ASCII_RE = /[\u0080-\uFFFF]/;
+
+/** True when `s` is plain ASCII, the common case of feed text, which needs no Unicode handling. */
+export function isAsciiText(s: string): boolean {
+  return !NON_ASCII_RE.test(s);
+}
 // French elided articles and pronouns (l'AFC, d'Doha, qu'elle) and the English possessive ('s).
 const ELISION = new Set(['l', 'd', 'j', 'm', 'n', 's', 't', 'c', 'qu', 'jusqu', 'lorsqu', 'puisqu', 'quoiqu']);
 const LETTER_RE = /[\p{L}\p{N}]/u;
@@ -26,7 +30,7 @@ const TERM_WORD_RE = /[\p{L}\p{N}]+\*?|\*/gu;
 /** Folds text for matching: NFKD, no accents, lower case, one form of dash and apostrophe. */
 export function foldText(s: string): string {
   // Most feed text is plain ASCII: only case and the backtick need folding there.
-  if (!NON_ASCII_RE.test(s)) return s.includes('`') ? s.toLowerCase().replace(/`/g, "'") : s.toLowerCase();
+  if (isAsciiText(s)) return s.includes('`') ? s.toLowerCase().replace(/`/g, "'") : s.toLowerCase();
   return s
     .normalize('NFKD')
     .replace(MARKS_RE, '')

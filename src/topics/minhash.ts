@@ -3,7 +3,7 @@
  * folds text), MinHash signatures over them and LSH band keys, so candidates are found by bucket lookup
  * instead of comparing an item with every stored one.
  */
-import { foldPlural, foldText, htmlToText, tokenizeField, type FoldedItem, type Token } from './fold.js';
+import { foldPlural, foldText, htmlToText, isAsciiText, tokenizeField, type FoldedItem, type Token } from './fold.js';
 
 /**
  * The words an item is compared on: its title's content words, those of title + summary start, and the
@@ -63,7 +63,7 @@ function withoutOutlet(title: string): string {
 function titleNames(title: string, content: ReadonlySet<string>): string[] {
   const text = htmlToText(title);
   // The same tests in two alphabets: plain classes for ASCII headlines (most), \p{…} for the rest.
-  const re = /[\u0080-\uFFFF]/.test(text) ? UNICODE_NAME_RE : ASCII_NAME_RE;
+  const re = isAsciiText(text) ? ASCII_NAME_RE : UNICODE_NAME_RE;
   const raw = text.match(re.word) ?? [];
   const long = raw.filter((w) => w.length > 3);
   const titleCase = long.length >= 3 && long.filter((w) => re.capital.test(w)).length / long.length >= 0.7;
