@@ -62,8 +62,8 @@ export type FakeTelegram = {
   queueUpdate(update: Omit<Update, 'update_id'>): Update;
   /** Messages the bot sent, oldest first, optionally in one chat. */
   sentMessages(chatId?: number | string): FakeSentMessage[];
-  /** The next `times` calls of `method` fail with this error (HTTP status = error_code). */
-  failNext(method: string, error: FakeError, times?: number): void;
+  /** The next `times` calls of `method` fail with this error (HTTP status = error_code), after `skip` calls that succeed. */
+  failNext(method: string, error: FakeError, times?: number, skip?: number): void;
   /** Every send to the chat answers 403 "Forbidden: bot was blocked by the user". */
   blockChat(chatId: number | string): void;
   unblockChat(chatId: number | string): void;
@@ -205,7 +205,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const chats = new Map<string, Chat>();
   const users = new Map<number, User>();
   const members = new Map<string, FakeMemberStatus>();
-  const failures = new Map<string, { error: FakeError; times: number }[]>();
+  const failures = new Map<string, { error: FakeError; times: number; skip: number }[]>();
   const blocked = new Set<string>();
   const migrated = new Map<string, number>();
   const commands = new Map<string, unknown[]>();
@@ -440,7 +440,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const dispatch = (method: string, p: Params): Outcome => {
     const queued = failures.get(method);
     const next = queued?.[0];
-    if (next) {
+    if (next && next.skip > 0) next.skip -= 1;
+    else if (next) {
       next.times -= 1;
       if (next.times <= 0) queued.shift();
       return { ok: false, ...next.error };
@@ -534,9 +535,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
     queueUpdate,
     sentMessages: (chatId) => (chatId === undefined ? [...sent] : sent.filter((m) => String(m.chatId) === String(chatId))),
-    failNext: (method, error, times = 1) => {
+    failNext: (method, error, times = 1, skip = 0) => {
       const name = canonical.get(method.toLowerCase()) ?? method;
-      failures.set(name, [...(failures.get(name) ?? []), { error, times }]);
+      failures.set(name, [...(failures.get(name) ?? []), { error, times, skip }]);
     },
     blockChat: (chatId) => void blocked.add(String(chatId)),
     unblockChat: (chatId) => void blocked.delete(String(chatId)),

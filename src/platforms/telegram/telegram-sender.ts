@@ -8,7 +8,7 @@ import type { ChannelRef } from '../../chat/command.js';
 import type { Message } from '../../chat/message.js';
 import type { MessageSender, SendResult } from '../../delivery/sender.js';
 import { renderTelegramHtml, TELEGRAM_TEXT_LIMIT, telegramSendOptions } from './render.js';
-import { classifyTelegramError, isNotModified } from './send-errors.js';
+import { classifyTelegramError, isNotModified, type SendFailure } from './send-errors.js';
 import type { SendPacer } from './send-pacer.js';
 
 /** The pino-like logger the Telegram platform writes to (pino's `logger.warn(obj, msg)` fits). */
@@ -61,7 +61,7 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
     return { ok: false, kind: 'rejected', reason: `not a Telegram channel: ${channel.platform}` };
   }
 
-  function failed(channel: ChannelRef, error: unknown, action: string, extra: object = {}): SendResult {
+  function failed(channel: ChannelRef, error: unknown, action: string, extra: object = {}): SendFailure {
     const result = classifyTelegramError(error, channel, redact);
     const level = result.kind === 'rejected' || result.kind === 'retry' ? 'warn' : 'info';
     logger[level]({ chatId: channel.chatId, threadId: channel.threadId, kind: result.kind, reason: result.reason, ...extra }, `telegram ${action} failed`);
@@ -85,14 +85,35 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
         });
         messageIds.push(String(sent.message_id));
       } catch (error) {
-        // A later chunk failing still fails the whole message: a retry resends it all, which beats a
-        // digest that silently stops halfway.
-        return failed(channel, error, 'send', { chunk: index + 1, chunks: chunks.length });
+        const result = failed(channel, error, 'send', { chunk: index + 1, chunks: chunks.length });
+        return messageIds.length > 0 && result.kind === 'retry' ? takeBackPartial(channel, messageIds, chunks.length, result) : result;
       } finally {
         done();
       }
     }
     return { ok: true, messageIds };
+  }
+
+  /**
+   * A later chunk failed for a passing reason, so the dispatcher will send the whole message again: the
+   * chunks already in the chat are deleted first, or readers would get them twice. When one cannot be
+   * deleted, a resend would repeat it, so the partial message counts as sent and the rest is logged as lost.
+   * Newest first, so what stays in the chat is always the start of the message.
+   */
+  async function takeBackPartial(channel: ChannelRef, messageIds: string[], chunks: number, result: SendResult): Promise<SendResult> {
+    for (let index = messageIds.length - 1; index >= 0; index--) {
+      try {
+        await api.deleteMessage(chatIdParam(channel.chatId), Number(messageIds[index]));
+      } catch (error) {
+        const left = messageIds.slice(0, index + 1);
+        logger.warn(
+          { chatId: channel.chatId, threadId: channel.threadId, sent: left.length, chunks, reason: redact(error instanceof Error ? error.message : String(error)) },
+          'telegram message only partly sent: its first chunks could not be taken back, so the rest is not resent',
+        );
+        return { ok: true, messageIds: left };
+      }
+    }
+    return result;
   }
 
   async function edit(channel: ChannelRef, messageIds: string[], message: Message): Promise<SendResult> {

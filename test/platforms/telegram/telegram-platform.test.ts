@@ -196,17 +196,20 @@ describe('the Telegram platform with the real grammY against the fake Bot API', 
     expect(message?.plainText.endsWith('…')).toBe(true);
   });
 
+  /** A digest long enough to need several Telegram messages. */
+  const longDigest = (): Message => ({
+    kind: 'digest',
+    blocks: [
+      { type: 'heading', text: 'Daily digest' },
+      ...Array.from({ length: 80 }, (_, i) => ({
+        type: 'list' as const,
+        items: [[{ text: `Item ${i}: talks in Doha continue with a long enough line`, url: `https://news.example/${i}` }]],
+      })),
+    ],
+  });
+
   it('sends a digest with link previews off, split into chunks Telegram accepts', async () => {
-    const digest: Message = {
-      kind: 'digest',
-      blocks: [
-        { type: 'heading', text: 'Daily digest' },
-        ...Array.from({ length: 80 }, (_, i) => ({
-          type: 'list' as const,
-          items: [[{ text: `Item ${i}: talks in Doha continue with a long enough line`, url: `https://news.example/${i}` }]],
-        })),
-      ],
-    };
+    const digest = longDigest();
     const result = await platform.sender.send({ platform: 'telegram', chatId: '503' }, digest);
     const chunks = fake.sentMessages(503);
     expect(chunks.length).toBeGreaterThan(1);
@@ -216,6 +219,35 @@ describe('the Telegram platform with the real grammY against the fake Bot API', 
       expect(chunk.parseMode).toBe('HTML');
     }
     expect(chunks.map((m) => m.plainText).join('\n')).toContain('Item 79');
+  });
+
+  it('takes back the chunks already sent when a later chunk fails, so the resend is seen once', async () => {
+    const channel: ChannelRef = { platform: 'telegram', chatId: '510' };
+    fake.failNext('sendMessage', { error_code: 500, description: 'Internal Server Error' }, 1, 1);
+    const failed = await platform.sender.send(channel, longDigest());
+    expect(failed).toMatchObject({ ok: false, kind: 'retry' });
+    expect(fake.sentMessages(510).map((m) => m.deleted)).toEqual([true]);
+
+    // The dispatcher's retry: every chunk once, in order, and nothing else left in the chat.
+    const resent = await platform.sender.send(channel, longDigest());
+    const visible = fake.sentMessages(510).filter((m) => !m.deleted);
+    expect(resent).toEqual({ ok: true, messageIds: visible.map((m) => String(m.messageId)) });
+    expect(visible.length).toBeGreaterThan(1);
+    const text = visible.map((m) => m.plainText).join('\n');
+    for (const i of [0, 40, 79]) expect(text.split(`Item ${i}:`)).toHaveLength(2);
+  });
+
+  it('counts a partly sent message as sent when its first chunks cannot be taken back', async () => {
+    const channel: ChannelRef = { platform: 'telegram', chatId: '511' };
+    fake.failNext('sendMessage', { error_code: 500, description: 'Internal Server Error' }, 1, 1);
+    fake.failNext('deleteMessage', { error_code: 400, description: 'Bad Request: message can\'t be deleted' });
+    const result = await platform.sender.send(channel, longDigest());
+    const [first, ...others] = fake.sentMessages(511);
+    expect(others).toEqual([]);
+    expect(first?.deleted).toBe(false);
+    // Sent as far as it got: a resend would show the first chunk twice.
+    expect(result).toEqual({ ok: true, messageIds: [String(first?.messageId)] });
+    expect(logger.entries.some((e) => (e.details as { chatId?: string }).chatId === '511' && e.message.includes('only partly sent'))).toBe(true);
   });
 
   it('renders a hostile title harmlessly', async () => {
