@@ -70,7 +70,7 @@ export type PollerDeps = {
   clock: Clock;
   fetchFeed: FetchFeedFn;
   parseFeed: ParseFeedFn;
-  /** Fetches in flight at once, over all feeds. Default 8. */
+  /** Fetches in flight at once, over all feeds; at most twice as many feeds are fetched, parsed or stored at once. Default 8. */
   concurrency?: number;
   fetchOptions?: Omit<FetchOptions, 'signal'>;
   /** Longest backoff of a failing feed. Default 6 h. */
@@ -132,7 +132,13 @@ export function createPoller(deps: PollerDeps): Poller {
   const logger = deps.logger ?? silent;
   const atomically = deps.transaction ?? (<T>(fn: () => T): T => fn());
   const backoffMaxMs = deps.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS;
-  const limit = createLimiter(Math.max(1, Math.floor(deps.concurrency ?? 8)));
+  const concurrency = Math.max(1, Math.floor(deps.concurrency ?? 8));
+  // Two bounds: `concurrency` fetches on the network at once, and twice that many attempts in all. A feed
+  // whose body has arrived gives its fetch slot to the next feed while it is parsed and stored, so the
+  // network wait of one feed overlaps the CPU work of another; the outer bound caps how many fetched bodies
+  // and parsed documents are held in memory at once (1,000 feeds must not mean 1,000 bodies in RAM).
+  const fetchSlots = createLimiter(concurrency);
+  const attemptSlots = createLimiter(2 * concurrency);
   const enabled = deps.feeds.filter((feed) => feed.enabled);
   const inFlight = new Map<string, Promise<PollReport>>();
   /** When each feed is next due (scheduler only); filled from the store on first look. */
@@ -174,12 +180,17 @@ export function createPoller(deps: PollerDeps): Poller {
       if (feed.timeoutMs !== undefined) options.timeoutMs = feed.timeoutMs;
       if (feed.maxBytes !== undefined) options.maxBytes = feed.maxBytes;
 
-      let outcome: FetchOutcome;
-      try {
-        outcome = await deps.fetchFeed(feed.url, validators, options);
-      } catch (error) {
-        outcome = { ok: false, reason: `fetch failed: ${message(error)}` };
-      }
+      const fetched = await fetchSlots(async (): Promise<FetchOutcome | null> => {
+        // Waited for a fetch slot while stop() was called: do not start anything new.
+        if (stopping || signal.aborted) return null;
+        try {
+          return await deps.fetchFeed(feed.url, validators, options);
+        } catch (error) {
+          return { ok: false, reason: `fetch failed: ${message(error)}` };
+        }
+      });
+      if (fetched === null) return { feedId: feed.id, status: 'failed', newItems: 0, error: 'poller stopped' };
+      const outcome = fetched;
       if (!outcome.ok) {
         // Cut short by stop(): not the feed's fault, so not recorded; the next start retries at once.
         if (signal.aborted) return { feedId: feed.id, status: 'failed', newItems: 0, error: 'aborted by stop' };
@@ -238,9 +249,7 @@ export function createPoller(deps: PollerDeps): Poller {
   function pollFeed(feed: FeedSource): Promise<PollReport> {
     const running = inFlight.get(feed.id);
     if (running) return running;
-    // A slot covers the whole attempt, parsing and storing included: that bounds how many fetched bodies
-    // and parsed documents are held in memory at once (1,000 feeds must not mean 1,000 bodies in RAM).
-    const task = limit(() => attempt(feed, controller.signal)).finally(() => {
+    const task = attemptSlots(() => attempt(feed, controller.signal)).finally(() => {
       if (inFlight.get(feed.id) === task) inFlight.delete(feed.id);
     });
     inFlight.set(feed.id, task);

@@ -123,6 +123,47 @@ describe('pollOnce', () => {
     expect(peak).toBe(3);
   });
 
+  it('fetches the next feed while one is being parsed, and holds at most twice its concurrency of feeds', async () => {
+    const { server, feed, make } = await setup();
+    const ids = ['a', 'b', 'c'];
+    for (const id of ids) server.route(`/${id}.xml`, { body: rssFeed({ title: id, items: items(id) }) });
+    // Parsing of a and b waits until released: the CPU stage is "busy" while the network is free.
+    const gates = new Map<string, () => void>();
+    const parsing: string[] = [];
+    const gatedParse: PollerDeps['parseFeed'] = async (bytes, context) => {
+      parsing.push(context.feedId);
+      if (context.feedId !== 'c') await new Promise<void>((resolve) => gates.set(context.feedId, resolve));
+      return parseFeed(bytes, context);
+    };
+    const poll = make(ids.map((id) => feed(id)), { concurrency: 1, parseFeed: gatedParse }).pollOnce();
+    // A failed expectation must not leave parses waiting for the poller's stop() at cleanup.
+    cleanups.push(() => gates.forEach((release) => release()));
+    const requested = (id: string) => server.requestsFor(`/${id}.xml`).length;
+    const until = async (condition: () => boolean) => {
+      for (let waited = 0; !condition(); waited += 10) {
+        if (waited > 2000) throw new Error('timed out waiting');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+
+    // a is parsing and holds no fetch slot, so b is fetched (concurrency 1) and reaches parsing too.
+    await until(() => parsing.includes('b'));
+    expect(requested('b')).toBe(1);
+    // Two feeds in progress is the bound for concurrency 1: c waits, its body is not fetched yet.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(requested('c')).toBe(0);
+    gates.get('a')!();
+    await until(() => requested('c') === 1);
+    gates.get('b')!();
+
+    const reports = await poll;
+    expect(reports.map((r) => [r.feedId, r.status, r.newItems])).toEqual([
+      ['a', 'new', 1],
+      ['b', 'new', 1],
+      ['c', 'new', 1],
+    ]);
+  });
+
   it('sends the validators on the next poll and stores nothing new on 304', async () => {
     const { server, store, calls, feed, make } = await setup();
     server.route('/okapi.xml', {
