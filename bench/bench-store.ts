@@ -8,9 +8,7 @@ import { join } from 'node:path';
 import type { Clock } from '../src/clock.js';
 import type { TopicsFile } from '../src/config/topics-schema.js';
 import { createSqliteStore, type SqliteStore } from '../src/store/sqlite-store.js';
-import { createClassifier, topicsConfigHash, type Classifier } from '../src/topics/classify.js';
-import { compileTopics } from '../src/topics/matcher.js';
-import { compileSignals } from '../src/topics/signals.js';
+import { classifierOptions, createClassifier, type Classifier } from '../src/topics/classify.js';
 
 /** A scratch folder removed by `remove()`. */
 export function tempDir(prefix: string): { path: string; remove(): void } {
@@ -24,13 +22,7 @@ export type BenchStore = { store: SqliteStore; classifier: Classifier; close(): 
 /** Opens a fresh store at `path` with the classifier for `topics`. */
 export function openBenchStore(path: string, topics: TopicsFile, clock: Clock): BenchStore {
   const store = createSqliteStore(path, clock);
-  const classifier = createClassifier({
-    db: store.db,
-    matcher: compileTopics(topics),
-    signals: compileSignals(topics),
-    clock,
-    topicsHash: topicsConfigHash(topics),
-  });
+  const classifier = createClassifier(classifierOptions(store.db, topics, clock));
   classifier.rematchAll();
   return { store, classifier, close: () => store.close() };
 }

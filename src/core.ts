@@ -13,9 +13,8 @@ import { createPoller, type NewItemsHandler, type Poller } from './ingest/poller
 import type { Logger } from './logger.js';
 import { createKeyValue, type KeyValue } from './store/key-value.js';
 import { createSqliteStore, type SqliteStore } from './store/sqlite-store.js';
-import { createClassifier, topicsConfigHash, type Classifier } from './topics/classify.js';
-import { compileTopics, type TopicMatcher } from './topics/matcher.js';
-import { compileSignals } from './topics/signals.js';
+import { classifierOptions, createClassifier, type Classifier } from './topics/classify.js';
+import type { TopicMatcher } from './topics/matcher.js';
 import { createStoryQueries, type StoryQueries } from './topics/story-store.js';
 
 /** Where the config and database come from (CLI flags; the environment fills the gaps). */
@@ -70,14 +69,9 @@ export async function openCore(options: CoreOptions): Promise<{ ok: true; core: 
   const config = options.adjustConfig ? options.adjustConfig(loaded.config) : loaded.config;
   const dbPath = options.dbPath ?? resolveDbPath(options.globals);
   const store = createSqliteStore(dbPath, options.clock);
-  const matcher = compileTopics(config.topics);
-  const classifier = createClassifier({
-    db: store.db,
-    matcher,
-    signals: compileSignals(config.topics),
-    clock: options.clock,
-    topicsHash: topicsConfigHash(config.topics),
-  });
+  const classification = classifierOptions(store.db, config.topics, options.clock);
+  const { matcher } = classification;
+  const classifier = createClassifier(classification);
   const rematch = classifier.rematchAll();
   if (rematch.rematched) options.logger.info(rematch, 'topics changed: stored items re-matched');
   const feedTitles = new Map(config.feeds.map((feed) => [feed.id, feed.title ?? feed.id]));

@@ -180,7 +180,7 @@ export function createPoller(deps: PollerDeps): Poller {
       if (feed.timeoutMs !== undefined) options.timeoutMs = feed.timeoutMs;
       if (feed.maxBytes !== undefined) options.maxBytes = feed.maxBytes;
 
-      const fetched = await fetchSlots(async (): Promise<FetchOutcome | null> => {
+      const outcome = await fetchSlots(async (): Promise<FetchOutcome | null> => {
         // Waited for a fetch slot while stop() was called: do not start anything new.
         if (stopping || signal.aborted) return null;
         try {
@@ -189,8 +189,7 @@ export function createPoller(deps: PollerDeps): Poller {
           return { ok: false, reason: `fetch failed: ${message(error)}` };
         }
       });
-      if (fetched === null) return { feedId: feed.id, status: 'failed', newItems: 0, error: 'poller stopped' };
-      const outcome = fetched;
+      if (outcome === null) return { feedId: feed.id, status: 'failed', newItems: 0, error: 'poller stopped' };
       if (!outcome.ok) {
         // Cut short by stop(): not the feed's fault, so not recorded; the next start retries at once.
         if (signal.aborted) return { feedId: feed.id, status: 'failed', newItems: 0, error: 'aborted by stop' };

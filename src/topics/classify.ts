@@ -11,8 +11,8 @@ import type { NormalizedItem } from '../ingest/item.js';
 import { createKeyValue } from '../store/key-value.js';
 import { foldItem } from './fold.js';
 import { createClusterer, directionCode, type ClusterOptions } from './cluster.js';
-import type { TopicMatcher } from './matcher.js';
-import type { SignalDetector } from './signals.js';
+import { compileTopics, type TopicMatcher } from './matcher.js';
+import { compileSignals, type SignalDetector } from './signals.js';
 import { byTopicOrder } from './topic-order.js';
 
 /** A story that received items in one call: the bot loop alerts new stories and edits alerts of grown ones. */
@@ -75,6 +75,11 @@ export function topicsConfigHash(file: TopicsFile): string {
 }
 
 type ItemRow = { seq: number; id: string; feed_id: string; title: string; summary: string; language: string | null; published_at: number };
+
+/** The options for a topics file: its matcher, its signals and its hash, over the store's database. */
+export function classifierOptions(db: Database.Database, topics: TopicsFile, clock: Clock): ClassifierOptions {
+  return { db, matcher: compileTopics(topics), signals: compileSignals(topics), clock, topicsHash: topicsConfigHash(topics) };
+}
 
 /** Creates the classifier over the store's database. */
 export function createClassifier(options: ClassifierOptions): Classifier {

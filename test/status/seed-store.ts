@@ -7,9 +7,7 @@ import { createManualClock } from '../../src/clock.js';
 import { topicsFileSchema, type TopicsFile } from '../../src/config/topics-schema.js';
 import type { NormalizedItem } from '../../src/ingest/item.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
-import { createClassifier, topicsConfigHash } from '../../src/topics/classify.js';
-import { compileTopics } from '../../src/topics/matcher.js';
-import { compileSignals } from '../../src/topics/signals.js';
+import { classifierOptions, createClassifier } from '../../src/topics/classify.js';
 import { createStoryQueries } from '../../src/topics/story-store.js';
 
 export const HOUR = 3_600_000;
@@ -76,13 +74,7 @@ export function makeItem(overrides: Partial<NormalizedItem> & { title: string })
 export function seedStore(topics: TopicsFile = testTopics) {
   const clock = createManualClock(NOW);
   const store = createSqliteStore(':memory:', clock);
-  const classifier = createClassifier({
-    db: store.db,
-    matcher: compileTopics(topics),
-    signals: compileSignals(topics),
-    clock,
-    topicsHash: topicsConfigHash(topics),
-  });
+  const classifier = createClassifier(classifierOptions(store.db, topics, clock));
   const stories = createStoryQueries(store.db, FEED_TITLES, topics.topics.map((t) => t.id));
   return {
     store,

@@ -7,9 +7,7 @@ import { createManualClock } from '../../src/clock.js';
 import { topicsFileSchema } from '../../src/config/topics-schema.js';
 import type { NormalizedItem } from '../../src/ingest/item.js';
 import { createSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
-import { createClassifier, topicsConfigHash } from '../../src/topics/classify.js';
-import { compileTopics } from '../../src/topics/matcher.js';
-import { compileSignals } from '../../src/topics/signals.js';
+import { classifierOptions, createClassifier } from '../../src/topics/classify.js';
 import { createStoryQueries } from '../../src/topics/story-store.js';
 
 const T0 = Date.parse('2025-03-05T08:00:00Z');
@@ -32,8 +30,9 @@ const TOPICS_V2 = TOPICS.replace('terms: [M23, AFC/M23]', 'terms: [M23, AFC/M23,
 
 function build(store: SqliteStore, yaml: string, clock = createManualClock(T0)) {
   const file = topicsFileSchema.parse(YAML.parse(yaml));
-  const matcher = compileTopics(file);
-  const classifier = createClassifier({ db: store.db, matcher, signals: compileSignals(file), clock, topicsHash: topicsConfigHash(file) });
+  const options = classifierOptions(store.db, file, clock);
+  const classifier = createClassifier(options);
+  const { matcher } = options;
   const titles = new Map([['reuters', 'Reuters'], ['rfi', 'RFI']]);
   return { classifier, stories: createStoryQueries(store.db, titles, matcher.topics.map((t) => t.id)) };
 }

@@ -100,14 +100,14 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
    * deleted, a resend would repeat it, so the partial message counts as sent and the rest is logged as lost.
    * Newest first, so what stays in the chat is always the start of the message.
    */
-  async function takeBackPartial(channel: ChannelRef, messageIds: string[], chunks: number, result: SendResult): Promise<SendResult> {
+  async function takeBackPartial(channel: ChannelRef, messageIds: string[], chunks: number, result: SendFailure): Promise<SendResult> {
     for (let index = messageIds.length - 1; index >= 0; index--) {
       try {
         await api.deleteMessage(chatIdParam(channel.chatId), Number(messageIds[index]));
       } catch (error) {
         const left = messageIds.slice(0, index + 1);
         logger.warn(
-          { chatId: channel.chatId, threadId: channel.threadId, sent: left.length, chunks, reason: redact(error instanceof Error ? error.message : String(error)) },
+          { chatId: channel.chatId, threadId: channel.threadId, sent: left.length, chunks, reason: classifyTelegramError(error, channel, redact).reason },
           'telegram message only partly sent: its first chunks could not be taken back, so the rest is not resent',
         );
         return { ok: true, messageIds: left };
