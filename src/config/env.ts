@@ -36,8 +36,7 @@ export const DEFAULT_CONFIG_DIR = './feeds';
 export const DEFAULT_DB_PATH = './data/sitrep.db';
 
 function value(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const raw = env[name];
-  return raw === undefined || raw === '' ? undefined : raw;
+  return nonEmpty(env[name]);
 }
 
 function isHttpUrl(text: string, protocols: readonly string[]): boolean {
@@ -97,8 +96,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): { ok: true; env: 
   return {
     ok: true,
     env: {
-      configDir: value(env, 'SITREP_CONFIG') ?? DEFAULT_CONFIG_DIR,
-      dbPath: value(env, 'SITREP_DB') ?? DEFAULT_DB_PATH,
+      configDir: resolveConfigDir({}, env),
+      dbPath: resolveDbPath({}, env),
       logLevel: logLevel as LogLevel,
       telegram:
         telegramToken === undefined

@@ -3,13 +3,12 @@
  * file is collected, so one run of `sitrep check-config` lists them all.
  */
 import { access } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { formatDuration } from './duration.js';
 import { formatPath, type ConfigProblem } from './problems.js';
 import { defaultSettings, settingsFileSchema, toSettings, type Settings } from './settings-schema.js';
-import { classifyLocation, duplicateIdProblems, resolveFeeds, sourcesFileSchema, type FeedConfig } from './sources-schema.js';
+import { duplicateIdProblems, resolveFeeds, sourcesFileSchema, type FeedConfig } from './sources-schema.js';
 import { topicsFileSchema, type TopicsFile } from './topics-schema.js';
 import { validate } from './validate.js';
 import { readYamlFile, type YamlFile } from './yaml-file.js';
@@ -79,17 +78,8 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
   let settings: Settings | null = null;
   if (settingsFile.ok) {
     const parsed = validate(settingsFileSchema, settingsFile.yaml.data, settingsPath, settingsFile.yaml.lineOf);
-    if (parsed.ok) {
-      settings = toSettings(parsed.data);
-      if (settings.delivery.retryMaxMs < settings.delivery.retryBaseMs) {
-        problems.push({
-          file: settingsPath,
-          path: 'delivery.retryMax',
-          message: `must not be shorter than delivery.retryBase (${formatDuration(settings.delivery.retryBaseMs)})`,
-          line: settingsFile.yaml.lineOf(['delivery', 'retryMax']),
-        });
-      }
-    } else problems.push(...parsed.problems);
+    if (parsed.ok) settings = toSettings(parsed.data);
+    else problems.push(...parsed.problems);
   } else if (settingsFile.missing) {
     settings = defaultSettings();
   } else {
@@ -135,7 +125,8 @@ async function missingFileProblems(
   const problems: ConfigProblem[] = [];
   for (const [index, feed] of feeds.entries()) {
     const original = listed[index];
-    if (!original || !feed.enabled || classifyLocation(original.url).kind === 'http') continue;
+    // resolveFeeds has already turned every local location into a file: URL.
+    if (!original || !feed.enabled || !/^file:/i.test(feed.url)) continue;
     let localPath: string;
     try {
       localPath = fileURLToPath(feed.url);
@@ -149,7 +140,7 @@ async function missingFileProblems(
       problems.push({
         file,
         path: formatPath(['feeds', index, 'url']),
-        message: `file not found: ${original.url} (looked for ${resolve(localPath)})`,
+        message: `file not found: ${original.url} (looked for ${localPath})`,
         line: yaml.lineOf(['feeds', index, 'url']),
       });
     }

@@ -3,7 +3,7 @@
  * an absent file means every default below.
  */
 import { z } from 'zod';
-import { durationSchema } from './duration.js';
+import { durationSchema, formatDuration } from './duration.js';
 
 /** True when `zone` is an IANA time zone this Node (its ICU data) knows. */
 export function isValidTimeZone(zone: string): boolean {
@@ -68,6 +68,19 @@ export const settingsFileSchema = z
     storage: storageSchema,
     poll: pollSchema,
   })
+  // Across two fields, so checked once the file is otherwise valid (the durations are milliseconds by then).
+  .superRefine(
+    (file, ctx) => {
+      if (file.delivery.retryMax < file.delivery.retryBase) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['delivery', 'retryMax'],
+          message: `must not be shorter than delivery.retryBase (${formatDuration(file.delivery.retryBase)})`,
+        });
+      }
+    },
+    { when: (payload) => payload.issues.length === 0 },
+  )
   .meta({ title: 'sitrep settings.yaml', description: 'Optional tuning; every key has a default.' });
 
 /** settings.yaml as parsed (durations in milliseconds under their YAML names). */

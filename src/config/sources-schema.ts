@@ -6,9 +6,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { durationSchema, optionalDurationSchema } from './duration.js';
+import { slugIdSchema } from './slug.js';
 import { formatPath, type ConfigProblem } from './problems.js';
 
-const SLUG = /^[a-z0-9][a-z0-9-_]*$/;
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 const WINDOWS_DRIVE = /^[a-zA-Z]:[\\/]/;
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
@@ -46,11 +46,7 @@ const feedLocation = z
 
 const feedSchema = z
   .strictObject({
-    id: z
-      .string()
-      .max(64)
-      .regex(SLUG, { error: 'must be a slug: lowercase letters, digits, "-" and "_", starting with a letter or digit' })
-      .meta({ description: 'Unique slug naming the feed in logs, health and /sources.' }),
+    id: slugIdSchema('Unique slug naming the feed in logs, health and /sources.'),
     url: feedLocation,
     title: z.string().min(1).max(200).optional().meta({ description: 'Display name; the feed\'s own title when absent.' }),
     language: z

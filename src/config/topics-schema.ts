@@ -8,9 +8,8 @@
  * `@name` stands for the list `vocab.name`; `#topic` (in rule groups only) means "that topic matched".
  */
 import { z } from 'zod';
+import { SLUG, slugIdSchema } from './slug.js';
 
-const SLUG = /^[a-z0-9][a-z0-9-_]*$/;
-const VOCAB_NAME = /^[a-z0-9][a-z0-9-_]*$/;
 // A term is words, optional trailing `*` per word, or a reference; at least one letter or digit.
 const TERM = /^(?:[@#][a-z0-9][a-z0-9-_]*|.*[\p{L}\p{N}].*)$/u;
 
@@ -65,11 +64,7 @@ const signalSchema = z
 
 const topicSchema = z
   .strictObject({
-    id: z
-      .string()
-      .max(64)
-      .regex(SLUG, { error: 'must be a slug: lowercase letters, digits, "-" and "_", starting with a letter or digit' })
-      .meta({ description: 'Stable id used in commands, subscriptions and storage.' }),
+    id: slugIdSchema('Stable id used in commands, subscriptions and storage.'),
     name: z.string().min(1).max(100).meta({ description: 'Display name.' }),
     description: z.string().max(1000).default('').meta({ description: 'One or two sentences shown in /topics.' }),
     strong: termListSchema.default([]).meta({ description: 'Terms that decide the topic alone, even when an `unless` term is present.' }),
@@ -91,7 +86,7 @@ export const topicsFileSchema = z
   .strictObject({
     version: z.literal(1).default(1).meta({ description: 'File format version.' }),
     vocab: z
-      .record(z.string().regex(VOCAB_NAME), termListSchema)
+      .record(z.string().regex(SLUG), termListSchema)
       .default({})
       .meta({ description: 'Named term lists shared by topics, used as @name.' }),
     topics: z.array(topicSchema).min(1, { error: 'must list at least one topic' }),
