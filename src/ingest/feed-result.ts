@@ -14,6 +14,7 @@ export type FetchOutcome =
       /** The final URL after redirects. */
       finalUrl: string;
     }
+  /** Not modified; the validators now current (the ones sent, when the answer repeats none). */
   | { ok: true; status: 304; etag: string | null; lastModified: string | null }
   | {
       ok: false;

@@ -196,11 +196,7 @@ export function createPoller(deps: PollerDeps): Poller {
         return fail(feed, startedAt, failuresBefore, outcome.reason, outcome.retryAfterMs);
       }
       if (outcome.status === 304) {
-        store.recordFetchSuccess(feed.id, {
-          etag: outcome.etag ?? validators.etag,
-          lastModified: outcome.lastModified ?? validators.lastModified,
-          at: startedAt,
-        });
+        store.recordFetchSuccess(feed.id, { etag: outcome.etag, lastModified: outcome.lastModified, at: startedAt });
         dueAt.set(feed.id, startedAt + feed.intervalMs);
         return { feedId: feed.id, status: 'unchanged', newItems: 0 };
       }

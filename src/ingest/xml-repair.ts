@@ -6,7 +6,7 @@
  */
 import { decodeHTMLStrict } from 'entities';
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { scanXml, type XmlToken } from './xml-scan.js';
+import { iterateXml, scanXml, type XmlToken } from './xml-scan.js';
 
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 const ENTITY_REF = /&(#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)?/g;
@@ -37,7 +37,13 @@ export function repairEntities(text: string): string {
 /** General entities declared as `<!ENTITY name "value">` in the DOCTYPE. */
 function internalEntities(text: string): Map<string, string> {
   const entities = new Map<string, string>();
-  const doctype = scanXml(text.slice(0, 100_000)).find((t) => t.kind === 'doctype');
+  let doctype: XmlToken | undefined;
+  for (const token of iterateXml(text.slice(0, 100_000))) {
+    if (token.kind === 'doctype') {
+      doctype = token;
+      break;
+    }
+  }
   if (!doctype) return entities;
   const subset = text.slice(doctype.start, doctype.end);
   for (const m of subset.matchAll(/<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>/g)) {
@@ -159,7 +165,7 @@ function hasAncestorNamed(el: { parent: unknown }, name: string): boolean {
 
 function mapTokens(text: string, edit: (token: XmlToken, raw: string) => string): string {
   let out = '';
-  for (const token of scanXml(text)) out += edit(token, text.slice(token.start, token.end));
+  for (const token of iterateXml(text)) out += edit(token, text.slice(token.start, token.end));
   return out;
 }
 

@@ -56,13 +56,14 @@ export function* iterateXml(text: string): Generator<XmlToken> {
   if (text.length > textStart) yield { kind: 'text', start: textStart, end: text.length };
 }
 
+const SPECIAL_SPANS: ReadonlyArray<readonly [string, string, 'comment' | 'cdata' | 'pi']> = [
+  ['<!--', '-->', 'comment'],
+  ['<![CDATA[', ']]>', 'cdata'],
+  ['<?', '?>', 'pi'],
+];
+
 function scanSpecial(text: string, lt: number): XmlToken | null {
-  const spans: Array<[string, string, 'comment' | 'cdata' | 'pi']> = [
-    ['<!--', '-->', 'comment'],
-    ['<![CDATA[', ']]>', 'cdata'],
-    ['<?', '?>', 'pi'],
-  ];
-  for (const [open, close, kind] of spans) {
+  for (const [open, close, kind] of SPECIAL_SPANS) {
     if (!text.startsWith(open, lt)) continue;
     const at = text.indexOf(close, lt + open.length);
     return at < 0
