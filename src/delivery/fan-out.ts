@@ -8,8 +8,6 @@ import type { Clock } from '../clock.js';
 import type { Settings } from '../config/settings-schema.js';
 import type { NormalizedItem } from '../ingest/item.js';
 import { createOutbox } from './outbox.js';
-import { createSubscriptions } from './subscriptions.js';
-import type { Subscription } from './subscriptions.js';
 
 /** What classification says happened to a story in this poll (src/topics/classify.ts produces it). */
 export type StoryChange = {
@@ -42,21 +40,12 @@ export type FanOutItem = Pick<NormalizedItem, 'id' | 'publishedAt' | 'fetchedAt'
 export type FanOutDeps = {
   db: Database.Database;
   clock: Clock;
-  settings: Pick<Settings, 'alerts' | 'digest'>;
+  settings: Pick<Settings, 'alerts'>;
 };
-
-function wantsTopics(subscription: Subscription, topics: readonly string[]): boolean {
-  if (topics.length === 0) return false;
-  return subscription.topic === 'all' || topics.includes(subscription.topic);
-}
 
 /** Builds the fan-out over the subscriptions and outbox tables. */
 export function createFanOut({ db, clock, settings }: FanOutDeps) {
   const outbox = createOutbox(db, clock);
-  const subscriptions = createSubscriptions(db, clock, {
-    digestTime: settings.digest.time,
-    timezone: settings.digest.timezone,
-  });
   const maxAgeMs = settings.alerts.maxItemAgeMs;
 
   const run = db.transaction(
@@ -64,7 +53,6 @@ export function createFanOut({ db, clock, settings }: FanOutDeps) {
       const report: FanOutReport = { enqueued: 0, skipped: { firstFetch: 0, tooOld: 0 }, editsFlagged: 0 };
       const byId = new Map(items.map((item) => [item.id, item]));
       const now = clock.now();
-      const alerting = subscriptions.alerting();
       const grown: string[] = [];
 
       for (const change of changes) {
@@ -85,12 +73,9 @@ export function createFanOut({ db, clock, settings }: FanOutDeps) {
           continue;
         }
         const firstSeen = fresh.length > 0 ? Math.min(...fresh.map((item) => item.fetchedAt)) : now;
-        for (const subscription of alerting) {
-          // A subscription receives only stories that arrive after it was made.
-          if (subscription.createdAt > firstSeen || !wantsTopics(subscription, change.topics)) continue;
-          // The per-channel unique index drops a second subscription of the same channel matching this story.
-          report.enqueued += outbox.enqueueAlerts(subscription, [change.storyId]);
-        }
+        // One statement per story: a subscription receives only stories first seen after it was made, and the
+        // per-channel unique index drops a second subscription of the same channel matching this story.
+        report.enqueued += outbox.enqueueStoryAlerts(change.storyId, change.topics, firstSeen);
       }
       report.editsFlagged = outbox.markStoriesForEdit(grown);
       return report;

@@ -19,6 +19,19 @@ export function channelKey(channel: ChannelRef): ChannelKey {
   return { platform: channel.platform, chat: channel.chatId, thread: channel.threadId ?? '' };
 }
 
+/** The SQL condition matching a channel's columns to a bound ChannelKey (@platform, @chat, @thread). */
+export const CHANNEL = 'platform = @platform AND chat_id = @chat AND thread_id = @thread';
+
+/** A channel move's SQL parameters: from (@fp, @fc, @ft) and to (@tp, @tc, @tt). */
+export type MoveKeys = { fp: string; fc: string; ft: string; tp: string; tc: string; tt: string };
+
+/** The SQL parameters of moving a channel's rows from one id to another. */
+export function moveKeys(from: ChannelRef, to: ChannelRef): MoveKeys {
+  const f = channelKey(from);
+  const t = channelKey(to);
+  return { fp: f.platform, fc: f.chat, ft: f.thread, tp: t.platform, tc: t.chat, tt: t.thread };
+}
+
 /** A channel from its SQL columns. */
 export function channelFromRow(row: { platform: string; chat_id: string; thread_id: string }): ChannelRef {
   const channel: ChannelRef = { platform: row.platform as ChannelRef['platform'], chatId: row.chat_id };
@@ -55,7 +68,6 @@ export type PendingEdit = {
 };
 
 type ChannelRow = { platform: string; chat_id: string; thread_id: string };
-const CHANNEL = 'platform = @platform AND chat_id = @chat AND thread_id = @thread';
 const LIVE = "state IN ('pending', 'sending')";
 
 /** The outbox, sent-message record and digest watermark over SQLite. */
@@ -63,6 +75,15 @@ export function createOutbox(db: Database.Database, clock: Clock) {
   const insertAlert = db.prepare<ChannelKey & { sub: number; story: string; now: number }>(
     `INSERT OR IGNORE INTO outbox (kind, platform, chat_id, thread_id, subscription_id, story_id, next_attempt_at, created_at)
      VALUES ('alert', @platform, @chat, @thread, @sub, @story, @now, @now)`,
+  );
+  // Same columns and defaults as insertAlert, for every subscription that wants the story; ORDER BY id
+  // decides which of a channel's subscriptions takes the row when the per-channel unique index drops the rest.
+  const insertStoryAlerts = db.prepare<{ story: string; topics: string; firstSeen: number; now: number }>(
+    `INSERT OR IGNORE INTO outbox (kind, platform, chat_id, thread_id, subscription_id, story_id, next_attempt_at, created_at)
+     SELECT 'alert', platform, chat_id, thread_id, id, @story, @now, @now FROM subscriptions
+     WHERE active = 1 AND mode IN ('alerts', 'both') AND created_at <= @firstSeen
+       AND (topic = 'all' OR topic IN (SELECT value FROM json_each(@topics)))
+     ORDER BY id`,
   );
   const insertDigest = db.prepare<ChannelKey & { occurrence: number; since: number; topics: string; now: number }>(
     `INSERT OR IGNORE INTO outbox (kind, platform, chat_id, thread_id, occurrence, digest_since, digest_topics, next_attempt_at, created_at)
@@ -116,11 +137,11 @@ export function createOutbox(db: Database.Database, clock: Clock) {
   const killChannel = db.prepare<ChannelKey & { reason: string }>(
     `UPDATE outbox SET state = 'dead', last_error = @reason WHERE ${LIVE} AND ${CHANNEL}`,
   );
-  const moveOutbox = db.prepare<{ fp: string; fc: string; ft: string; tp: string; tc: string; tt: string }>(
+  const moveOutbox = db.prepare<MoveKeys>(
     `UPDATE OR IGNORE outbox SET platform = @tp, chat_id = @tc, thread_id = @tt
      WHERE platform = @fp AND chat_id = @fc AND thread_id = @ft`,
   );
-  const moveWatermark = db.prepare<{ fp: string; fc: string; ft: string; tp: string; tc: string; tt: string }>(
+  const moveWatermark = db.prepare<MoveKeys>(
     `INSERT INTO delivery_channels (platform, chat_id, thread_id, last_digest_at)
      SELECT @tp, @tc, @tt, last_digest_at FROM delivery_channels WHERE platform = @fp AND chat_id = @fc AND thread_id = @ft
      ON CONFLICT (platform, chat_id, thread_id) DO NOTHING`,
@@ -151,12 +172,6 @@ export function createOutbox(db: Database.Database, clock: Clock) {
   );
   const editDrop = db.prepare<{ id: number }>('UPDATE sent_messages SET edit_pending = 0 WHERE id = @id');
 
-  const moveKeys = (from: ChannelRef, to: ChannelRef) => {
-    const f = channelKey(from);
-    const t = channelKey(to);
-    return { fp: f.platform, fc: f.chat, ft: f.thread, tp: t.platform, tc: t.chat, tt: t.thread };
-  };
-
   return {
     /** Enqueues one alert row per story for a subscription; returns how many were new. */
     enqueueAlerts: db.transaction((subscription: { id: number; channel: ChannelRef }, storyIds: readonly string[]) => {
@@ -166,6 +181,15 @@ export function createOutbox(db: Database.Database, clock: Clock) {
       for (const story of storyIds) added += insertAlert.run({ ...key, sub: subscription.id, story, now }).changes;
       return added;
     }),
+    /**
+     * Enqueues a new story for every active alerting subscription to `all` or one of its topics made by
+     * `firstSeen` (a subscription receives only what arrives after it); returns how many rows were new.
+     * A story with no topic goes to nobody, `all` included.
+     */
+    enqueueStoryAlerts: (storyId: string, topics: readonly string[], firstSeen: number): number =>
+      topics.length === 0
+        ? 0
+        : insertStoryAlerts.run({ story: storyId, topics: JSON.stringify(topics), firstSeen, now: clock.now() }).changes,
     /** Enqueues the digest of one scheduled occurrence and moves the channel's watermark to it; false when already there. */
     enqueueDigest: db.transaction(
       (channel: ChannelRef, digest: { occurrence: number; since: number; topics: 'all' | readonly string[] }) => {

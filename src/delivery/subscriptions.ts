@@ -14,8 +14,8 @@ import type { Clock } from '../clock.js';
 import type { Settings } from '../config/settings-schema.js';
 import { isValidTimeZone } from '../config/settings-schema.js';
 import { parseTimeOfDay } from './digest-schedule.js';
-import { channelFromRow, channelKey, createOutbox, describeChannel } from './outbox.js';
-import type { ChannelKey } from './outbox.js';
+import { CHANNEL, channelFromRow, channelKey, createOutbox, describeChannel, moveKeys } from './outbox.js';
+import type { ChannelKey, MoveKeys } from './outbox.js';
 
 /** How a subscription is delivered. */
 export type SubscriptionMode = SubscriptionView['mode'];
@@ -46,8 +46,6 @@ type SubscriptionRow = {
   active: number;
   deactivated_reason: string | null;
 };
-
-const CHANNEL = 'platform = @platform AND chat_id = @chat AND thread_id = @thread';
 
 function toSubscription(row: SubscriptionRow): Subscription {
   return {
@@ -93,13 +91,10 @@ export function createSubscriptions(db: Database.Database, clock: Clock, default
     `UPDATE subscriptions SET active = 0, deactivated_at = @now, deactivated_reason = @reason
      WHERE ${CHANNEL} AND active = 1 AND (@topic IS NULL OR topic = @topic)`,
   );
-  const activeAlerting = db.prepare<[], SubscriptionRow>(
-    `SELECT * FROM subscriptions WHERE active = 1 AND mode IN ('alerts', 'both') ORDER BY id`,
-  );
   const activeDigest = db.prepare<[], SubscriptionRow>(
     `SELECT * FROM subscriptions WHERE active = 1 AND mode IN ('digest', 'both') ORDER BY platform, chat_id, thread_id, id`,
   );
-  const moveSubs = db.prepare<{ fp: string; fc: string; ft: string; tp: string; tc: string; tt: string }>(
+  const moveSubs = db.prepare<MoveKeys>(
     `UPDATE OR IGNORE subscriptions SET platform = @tp, chat_id = @tc, thread_id = @tt
      WHERE platform = @fp AND chat_id = @fc AND thread_id = @ft`,
   );
@@ -113,12 +108,9 @@ export function createSubscriptions(db: Database.Database, clock: Clock, default
   });
 
   const moveChannel = db.transaction((from: ChannelRef, to: ChannelRef): number => {
-    const f = channelKey(from);
-    const t = channelKey(to);
-    const params = { fp: f.platform, fc: f.chat, ft: f.thread, tp: t.platform, tc: t.chat, tt: t.thread };
-    const moved = moveSubs.run(params).changes;
+    const moved = moveSubs.run(moveKeys(from, to)).changes;
     // Rows left behind already existed at the new id; the ones there win.
-    deactivate.run({ ...f, topic: null, reason: `moved to ${describeChannel(to)}`, now: clock.now() });
+    deactivate.run({ ...channelKey(from), topic: null, reason: `moved to ${describeChannel(to)}`, now: clock.now() });
     outbox.moveChannel(from, to);
     return moved;
   });
@@ -145,8 +137,6 @@ export function createSubscriptions(db: Database.Database, clock: Clock, default
     }),
     /** The channel's active subscriptions, `all` first. */
     list: (channel: ChannelRef): Subscription[] => byChannel.all(channelKey(channel)).map(toSubscription),
-    /** Every active subscription that wants alerts. */
-    alerting: (): Subscription[] => activeAlerting.all().map(toSubscription),
     /** Every active subscription that wants a digest, grouped by channel. */
     digesting: (): Subscription[] => activeDigest.all().map(toSubscription),
     /** Stops all delivery to a channel (the platform said the bot may never post there again). */
