@@ -75,6 +75,8 @@ export function topicsConfigHash(file: TopicsFile): string {
 }
 
 type ItemRow = { seq: number; id: string; feed_id: string; title: string; summary: string; language: string | null; published_at: number };
+/** A page row of a re-match: the item, its story and its stored topic ids (space-separated), as they were before it. */
+type RematchRow = ItemRow & { cluster_id: string | null; topics: string | null };
 
 /** The options for a topics file: its matcher, its signals and its hash, over the store's database. */
 export function classifierOptions(db: Database.Database, topics: TopicsFile, clock: Clock): ClassifierOptions {
@@ -109,8 +111,12 @@ export function createClassifier(options: ClassifierOptions): Classifier {
   );
   const sources = db.prepare<[string], { n: number }>('SELECT count(DISTINCT feed_id) AS n FROM cluster_items WHERE cluster_id = ?');
   const clusterTopics = db.prepare<[string], { topic_id: string }>('SELECT topic_id FROM cluster_topics WHERE cluster_id = ?');
-  const page = db.prepare<[number, number], ItemRow>(
-    'SELECT seq, id, feed_id, title, summary, language, published_at FROM items WHERE seq > ? ORDER BY seq LIMIT ?',
+  // Each row's story and topics come with the page: re-matching an item writes only its own topics, signals
+  // and membership, so what was read for the rest of the page is still what they hold when their turn comes.
+  const page = db.prepare<[number, number], RematchRow>(
+    `SELECT i.seq, i.id, i.feed_id, i.title, i.summary, i.language, i.published_at, c.cluster_id,
+            (SELECT group_concat(topic_id, ' ') FROM item_topics t WHERE t.item_id = i.id) AS topics
+     FROM items i LEFT JOIN cluster_items c ON c.item_id = i.id WHERE i.seq > ? ORDER BY i.seq LIMIT ?`,
   );
   const meta = createKeyValue(db);
 
@@ -174,9 +180,9 @@ export function createClassifier(options: ClassifierOptions): Classifier {
       after = rows[rows.length - 1]!.seq;
       for (const row of rows) {
         result.items++;
-        const before = topicsOfItem.all(row.id).map((r) => r.topic_id).sort().join(' ');
+        const before = (row.topics ?? '').split(' ').filter(Boolean).sort().join(' ');
         const { topicIds, directions } = classify({ ...row, publishedAt: row.published_at }, true);
-        const clusterId = clusterer.clusterOf(row.id);
+        const clusterId = row.cluster_id;
         if (topicIds.length > 0) result.matched++;
         if (topicIds.length === 0) {
           if (clusterId !== null) {

@@ -66,6 +66,11 @@ const DEFAULTS = {
 /** The LSH keys of a sketch as (band, hash) rows: title bands first, then title + summary bands. */
 export function sketchBands(sketch: ItemSketch, options: ClusterOptions = {}): { band: number; hash: number }[] {
   const { titlePlan, allPlan } = { ...DEFAULTS, ...options };
+  return bandsOf(sketch, titlePlan, allPlan);
+}
+
+/** sketchBands with the plans already resolved: the clusterer resolves them once, not per item. */
+function bandsOf(sketch: ItemSketch, titlePlan: BandingPlan, allPlan: BandingPlan): { band: number; hash: number }[] {
   const titleSig = minhash(sketch.title, titlePlan.bands * titlePlan.rows);
   const allSig = minhash(sketch.all, allPlan.bands * allPlan.rows);
   return [
@@ -135,7 +140,7 @@ const split = (s: string): string[] => (s ? s.split(' ') : []);
 
 /** A clusterer over an open, migrated database (shares the store's connection). */
 export function createClusterer(db: Database.Database, options: ClusterOptions = {}): Clusterer {
-  const { windowMs, bucketLimit, verifyLimit } = { ...DEFAULTS, ...options };
+  const { windowMs, bucketLimit, verifyLimit, titlePlan, allPlan } = { ...DEFAULTS, ...options };
 
   if (!Number.isSafeInteger(bucketLimit) || bucketLimit < 1) throw new Error(`cluster: bucketLimit must be a positive integer, not ${bucketLimit}`);
   const bucket = db
@@ -176,7 +181,6 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
     'INSERT OR IGNORE INTO cluster_topics (cluster_id, topic_id) SELECT ?, topic_id FROM item_topics WHERE item_id = ?',
   );
   const dropMember = db.prepare<[string]>('DELETE FROM cluster_items WHERE item_id = ?');
-  const dropBands = db.prepare<[string]>('DELETE FROM bands WHERE item_id = ?');
   const dropTopics = db.prepare<[string]>('DELETE FROM cluster_topics WHERE cluster_id = ?');
   const memberTopics = db.prepare<[string, string]>(
     `INSERT OR IGNORE INTO cluster_topics (cluster_id, topic_id)
@@ -204,7 +208,7 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
   return {
     add(item, now) {
       const sketch = sketchItem(item.title, item.summary, item.directions, item.folded);
-      const bands = sketchBands(sketch, options);
+      const bands = bandsOf(sketch, titlePlan, allPlan);
 
       let best: { clusterId: string; score: number } | null = null;
       // Shared bands per candidate: the more bands two items share, the more alike their signatures.
@@ -241,9 +245,8 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
     },
     remove(itemId) {
       const row = sketchOf.get(itemId);
-      dropBands.run(itemId);
       if (!row) return;
-      // The delete trigger drops an emptied cluster and re-elects a representative.
+      // The delete triggers drop the item's band keys and an emptied cluster, and re-elect a representative.
       dropMember.run(itemId);
       if (clusterExists.get(row.cluster_id)) {
         retime.run({ id: row.cluster_id });

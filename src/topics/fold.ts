@@ -77,12 +77,20 @@ export function tokenize(folded: string): Token[] {
       at += width;
       width = at < length ? wordCharWidth(folded, at) : 0;
     } while (width > 0);
+    if (isDroppedWord(folded, start, at)) continue;
     const raw = folded.slice(start, at);
-    if (folded.charCodeAt(at) === APOSTROPHE && ELISION.has(raw) && LETTER_RE.test(folded[at + 1] ?? '')) continue;
-    if (raw === 's' && folded.charCodeAt(start - 1) === APOSTROPHE) continue;
     tokens.push({ word: foldPlural(raw), raw });
   }
   return tokens;
+}
+
+/**
+ * True when the word at folded[start, end) is an elided article or pronoun (l', qu' before a letter or digit)
+ * or the s of a possessive ('s): text and topic terms drop the same words.
+ */
+function isDroppedWord(folded: string, start: number, end: number): boolean {
+  if (folded.charCodeAt(end) === APOSTROPHE && ELISION.has(folded.slice(start, end)) && LETTER_RE.test(folded[end + 1] ?? '')) return true;
+  return end - start === 1 && folded[start] === 's' && folded.charCodeAt(start - 1) === APOSTROPHE;
 }
 
 // Which ASCII codes are letters or digits; other characters are asked of \p{L}\p{N} once and remembered.
@@ -124,9 +132,7 @@ export function termWords(term: string): { word: string; prefix: boolean }[] {
   const words: { word: string; prefix: boolean }[] = [];
   for (const m of folded.matchAll(TERM_WORD_RE)) {
     const raw = m[0];
-    const next = folded[m.index + raw.length];
-    if (next === "'" && ELISION.has(raw) && /[\p{L}\p{N}]/u.test(folded[m.index + raw.length + 1] ?? '')) continue;
-    if (raw === 's' && folded[m.index - 1] === "'") continue;
+    if (isDroppedWord(folded, m.index, m.index + raw.length)) continue;
     if (raw === '*') words.push({ word: '', prefix: true });
     else if (raw.endsWith('*')) words.push({ word: raw.slice(0, -1), prefix: true });
     else words.push({ word: foldPlural(raw), prefix: false });

@@ -50,10 +50,15 @@ export function itemWords(fullTitle: string, summary: string, folded?: FoldedIte
   return { title: titleWords, all, names: titleNames(title, new Set(titleWords)) };
 }
 
+// " - Reuters", " | Al Jazeera" at the end of a headline. Neither regex has the g or y flag, so exec and
+// split start from the beginning whatever an earlier call left in lastIndex.
+const OUTLET_RE = /\s[-–—|]\s+([^-–—|]+)$/u;
+const SPACES_RE = /\s+/;
+
 /** The headline without a trailing outlet name ("… - Reuters", "… | Al Jazeera"), which differs between copies. */
 function withoutOutlet(title: string): string {
-  const m = /\s[-–—|]\s+([^-–—|]+)$/u.exec(title);
-  return m && m[1]!.trim().split(/\s+/).length <= 4 && m.index > 0 ? title.slice(0, m.index) : title;
+  const m = OUTLET_RE.exec(title);
+  return m && m[1]!.trim().split(SPACES_RE).length <= 4 && m.index > 0 ? title.slice(0, m.index) : title;
 }
 
 /**

@@ -32,6 +32,13 @@ export type SignalDetector = {
 
 type CompiledSignal = SignalInfo & { terms: number[]; unless: number[] };
 
+/** What callers see of a compiled signal: a fresh copy without its term ids. */
+const infoOf = ({ topicId, signalId, label, direction, weight }: SignalInfo): SignalInfo => ({ topicId, signalId, label, direction, weight });
+
+// A sentence ends at . ! ? followed by a space and a capital (not "U.S. officials", not "3.5 km"). Only read
+// through matchAll, which iterates a copy, so the shared lastIndex of this g regex is never moved.
+const SENTENCE_END_RE = /[.!?](?=\s+["«“]?\p{Lu})/gu;
+
 /** Compiles the `signals:` of every topic in topics.yaml (validated by topicsFileSchema). Throws on an unknown @vocab. */
 export function compileSignals(file: TopicsFile): SignalDetector {
   const table = createTermTable(file.vocab, 'topics signals');
@@ -51,7 +58,7 @@ export function compileSignals(file: TopicsFile): SignalDetector {
   const index = buildTermIndex(table.patterns);
 
   return {
-    signals: compiled.map(({ topicId, signalId, label, direction, weight }) => ({ topicId, signalId, label, direction, weight })),
+    signals: compiled.map(infoOf),
     detectSignals(item, matchedTopicIds, titleTokens) {
       if (compiled.length === 0 || matchedTopicIds.length === 0) return [];
       const hits = new Set<number>();
@@ -62,7 +69,7 @@ export function compileSignals(file: TopicsFile): SignalDetector {
       const topics = new Set(matchedTopicIds);
       return compiled
         .filter((s) => topics.has(s.topicId) && s.terms.some((id) => hits.has(id)) && !s.unless.some((id) => hits.has(id)))
-        .map(({ topicId, signalId, label, direction, weight }) => ({ topicId, signalId, label, direction, weight }));
+        .map(infoOf);
     },
   };
 }
@@ -73,9 +80,7 @@ export function compileSignals(file: TopicsFile): SignalDetector {
  */
 export function leadSentence(summary: string): string {
   const text = htmlToText(summary);
-  // A sentence ends at . ! ? followed by a space and a capital (not "U.S. officials", not "3.5 km").
-  const end = /[.!?](?=\s+["«“]?\p{Lu})/gu;
-  for (const m of text.matchAll(end)) {
+  for (const m of text.matchAll(SENTENCE_END_RE)) {
     if (m.index >= 40) return text.slice(0, m.index + 1);
   }
   return text;

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { createManualClock } from '../../src/clock.js';
 import type { NormalizedItem } from '../../src/ingest/item.js';
 import { createSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
-import { createClusterer, sketchBands, sketchItem, storySimilarity } from '../../src/topics/cluster.js';
+import { createClusterer, sketchBands, sketchItem, storySimilarity, type Clusterer } from '../../src/topics/cluster.js';
 import { candidateProbability, itemWords } from '../../src/topics/minhash.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -94,12 +94,13 @@ describe('storySimilarity', () => {
   });
 });
 
-function setup(): { store: SqliteStore; add: (item: NormalizedItem) => string } {
+function setup(): { store: SqliteStore; clusterer: Clusterer; add: (item: NormalizedItem) => string } {
   const clock = createManualClock('2025-03-01T12:00:00Z');
   const store = createSqliteStore(':memory:', clock);
   const clusterer = createClusterer(store.db);
   return {
     store,
+    clusterer,
     add: (item) => {
       store.insertItems(item.feedId, [item]);
       return clusterer.add(item, clock.now()).clusterId;
@@ -139,6 +140,20 @@ describe('createClusterer', () => {
     expect(count('bands')).toBeGreaterThan(0);
     store.prune(T0, 30 * DAY);
     expect([count('clusters'), count('cluster_items'), count('bands')]).toEqual([0, 0, 0]);
+    store.close();
+  });
+
+  it("drops an item's band keys when it is taken out of its story, and only its own", () => {
+    const { store, clusterer, add } = setup();
+    add(makeItem({ id: 'first', title: 'M23 rebels seize Walikale town', summary: WALIKALE_LEAD }));
+    add(makeItem({ id: 'copy', feedId: 'other', title: 'M23 rebels seize Walikale town', summary: WALIKALE_LEAD }));
+    const bandsOf = (id: string) => store.db.prepare('SELECT count(*) FROM bands WHERE item_id = ?').pluck().get(id);
+    expect(bandsOf('copy')).toBeGreaterThan(0);
+    clusterer.remove('copy');
+    expect(bandsOf('copy')).toBe(0);
+    expect(bandsOf('first')).toBeGreaterThan(0);
+    clusterer.remove('first');
+    expect(store.db.prepare('SELECT count(*) FROM bands').pluck().get()).toBe(0);
     store.close();
   });
 
