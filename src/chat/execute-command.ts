@@ -4,7 +4,7 @@
  * is thrown to the platform and no stack trace ever reaches a chat.
  */
 import type { ChannelRef, UserRef } from './command.js';
-import { span, textMessage } from './message.js';
+import { textMessage } from './message.js';
 import type { Message } from './message.js';
 import { parseCommandText, textToRawOptions, validateOptions } from './parse-command.js';
 import type { CommandRegistry } from './registry.js';
@@ -37,15 +37,13 @@ function errorMessage(text: string): Message {
  */
 export async function executeCommand(request: ExecuteRequest): Promise<Message> {
   const { registry, services, logger } = request;
-  let name: string;
-  let parsed: ReturnType<typeof parseCommandText> = null;
-  if ('text' in request) {
-    parsed = parseCommandText(request.text, { botUsername: request.botUsername });
-    if (!parsed) return errorMessage('Commands start with /, e.g. /status m23. Type /help for the list.');
-    name = parsed.name;
-  } else {
-    name = request.name.replace(/^\//, '').toLowerCase();
-  }
+  // Typed text parses to a ParsedCommand; a structured command (Discord) keeps its raw option values.
+  const command =
+    'text' in request
+      ? parseCommandText(request.text, { botUsername: request.botUsername })
+      : { name: request.name.replace(/^\//, '').toLowerCase(), rawOptions: request.rawOptions };
+  if (!command) return errorMessage('Commands start with /, e.g. /status m23. Type /help for the list.');
+  const { name } = command;
 
   const definition = registry.get(name);
   if (!definition) return errorMessage(`Unknown command /${name}. Type /help for the list.`);
@@ -64,12 +62,12 @@ export async function executeCommand(request: ExecuteRequest): Promise<Message> 
   }
 
   let raw: Record<string, unknown>;
-  if (parsed) {
-    const mapped = textToRawOptions(definition, parsed);
+  if ('rawOptions' in command) {
+    raw = command.rawOptions;
+  } else {
+    const mapped = textToRawOptions(definition, command);
     if (!mapped.ok) return errorMessage(mapped.error);
     raw = mapped.raw;
-  } else {
-    raw = 'rawOptions' in request ? request.rawOptions : {};
   }
 
   let topicIds: string[];
@@ -97,9 +95,5 @@ export async function executeCommand(request: ExecuteRequest): Promise<Message> 
 }
 
 function somethingWentWrong(name: string): Message {
-  return {
-    kind: 'error',
-    ephemeral: true,
-    blocks: [{ type: 'text', spans: [span(`Something went wrong while running /${name}. It has been logged; please try again later.`)] }],
-  };
+  return errorMessage(`Something went wrong while running /${name}. It has been logged; please try again later.`);
 }

@@ -8,6 +8,7 @@ import type { GlobalOptions } from '../cli.js';
 import type { NormalizedItem } from '../ingest/item.js';
 import { fetchFeed } from '../ingest/fetch.js';
 import { parseFeed } from '../ingest/parse-feed.js';
+import { itemTitle, jsonItem, shortDate } from './item-output.js';
 
 type InputResult = { ok: true; items: NormalizedItem[] } | { ok: false; error: string };
 
@@ -53,24 +54,11 @@ function write(source: string, result: InputResult, json: boolean): void {
   }
   for (const item of result.items) {
     if (json) {
-      const line = {
-        source,
-        ...item,
-        publishedAt: new Date(item.publishedAt).toISOString(),
-        fetchedAt: new Date(item.fetchedAt).toISOString(),
-      };
-      process.stdout.write(`${JSON.stringify(line)}\n`);
+      process.stdout.write(`${JSON.stringify({ source, ...jsonItem(item) })}\n`);
     } else {
-      const date = new Date(item.publishedAt).toISOString().slice(0, 16).replace('T', ' ');
       const estimated = item.publishedAtEstimated ? '~' : ' ';
-      process.stdout.write(`${source}  ${estimated}${date}  ${oneLine(item.title)}  ${item.url ?? '-'}\n`);
+      process.stdout.write(`${source}  ${estimated}${shortDate(item.publishedAt)}  ${itemTitle(item)}  ${item.url ?? '-'}\n`);
     }
   }
   if (!json && result.items.length === 0) process.stderr.write(`${source}: no items\n`);
-}
-
-/** Feed text is untrusted: keep control characters (terminal escapes) out of the terminal. */
-function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }

@@ -9,6 +9,7 @@ import type { NormalizedItem } from '../ingest/item.js';
 import type { PollReport } from '../ingest/poller.js';
 import { readEnv } from '../config/env.js';
 import { createLogger } from '../logger.js';
+import { itemTitle, jsonItem, shortDate } from './item-output.js';
 
 type PollOptions = { once?: boolean; json?: boolean };
 
@@ -38,17 +39,9 @@ export async function run(globals: { config?: string; db?: string }, opts: PollO
 
 function formatItem(core: Core, item: NormalizedItem, json: boolean): string {
   const topics = core.classifier.topicsOf(item.id);
-  if (json) {
-    return JSON.stringify({
-      ...item,
-      publishedAt: new Date(item.publishedAt).toISOString(),
-      fetchedAt: new Date(item.fetchedAt).toISOString(),
-      topics,
-    });
-  }
-  const when = new Date(item.publishedAt).toISOString().slice(0, 16).replace('T', ' ');
+  if (json) return JSON.stringify({ ...jsonItem(item), topics });
   const tags = topics.length > 0 ? `  [${topics.join(', ')}]` : '';
-  return `${item.feedId}  ${when}  ${item.title}${tags}${item.url ? `\n    ${item.url}` : ''}`;
+  return `${item.feedId}  ${shortDate(item.publishedAt)}  ${itemTitle(item)}${tags}${item.url ? `\n    ${item.url}` : ''}`;
 }
 
 function summarize(reports: readonly PollReport[]): string {

@@ -80,3 +80,14 @@ describe('sitrep poll --once --json', () => {
     expect(result.stdout).toBe('');
   });
 });
+
+describe('sitrep poll --once', () => {
+  it('prints a title inert when the feed sends terminal escape codes in it', async () => {
+    const { server, args } = await setUp({ wire: 'good' });
+    server.route('/good.xml', { body: rssFeed({ title: 'Kivu news', items: [{ title: '\x1b[31mM23 rebels seize Nyanzale\x1b[0m', link: 'https://news.example/nyanzale', guid: 'n-1' }] }) });
+    const result = await sitrep(args.filter((arg) => arg !== '--json'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('[31mM23 rebels seize Nyanzale[0m');
+    expect(result.stdout).not.toContain('\x1b');
+  });
+});

@@ -122,18 +122,17 @@ export function createConsolePlatform(options: ConsolePlatformOptions): ConsoleP
           rePrompt?.();
           continue;
         }
-        const answer = line.startsWith('/')
-          ? await executeCommand({
-              registry,
-              text: line,
-              channel: CONSOLE_CHANNEL,
-              user: CONSOLE_USER,
-              services,
-              logger,
-              isChannelAdmin: async () => true,
-            })
-          : null;
-        await print(answer ? `${renderText(answer)}\n` : 'Commands start with /, e.g. /status m23. Type /help for the list.\n');
+        // Text that is not a command gets executeCommand's hint, like on every other platform.
+        const answer = await executeCommand({
+          registry,
+          text: line,
+          channel: CONSOLE_CHANNEL,
+          user: CONSOLE_USER,
+          services,
+          logger,
+          isChannelAdmin: async () => true,
+        });
+        await print(`${renderText(answer)}\n`);
       }
     } finally {
       rePrompt = null;

@@ -19,6 +19,7 @@ import {
   type APIApplicationCommandBasicOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
+import { clipLine } from '../../chat/clip-line.js';
 import type { CommandDefinition, OptionSpec } from '../../chat/command.js';
 import type { CommandRegistry } from '../../chat/registry.js';
 import type { TopicView } from '../../chat/views.js';
@@ -40,16 +41,9 @@ export type DiscordCommandPayload = RESTPostAPIChatInputApplicationCommandsJSONB
 // Discord's rule for option names, minus upper case (Discord refuses names with an upper-case form).
 const OPTION_NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
 
-/** Cuts text to Discord's length for descriptions and choice names, marking the cut with …. */
-function clip(text: string, limit: number, fallback: string): string {
-  const trimmed = text.trim().replace(/\s+/g, ' ');
-  if (trimmed === '') return fallback.slice(0, limit);
-  return trimmed.length <= limit ? trimmed : `${trimmed.slice(0, limit - 1).trimEnd()}…`;
-}
-
 /** The topic choices: "M23 rebellion (m23)" → m23, plus `all` when the option allows it; none when over 25. */
 function topicChoices(topics: readonly TopicView[], allowAll: boolean): { name: string; value: string }[] | undefined {
-  const choices = topics.map((t) => ({ name: clip(t.name === t.id ? t.id : `${t.name} (${t.id})`, COMMAND_LIMITS.choiceName, t.id), value: t.id }));
+  const choices = topics.map((t) => ({ name: clipLine(t.name === t.id ? t.id : `${t.name} (${t.id})`, COMMAND_LIMITS.choiceName, t.id), value: t.id }));
   if (allowAll) choices.push({ name: 'all topics (all)', value: 'all' });
   // More than Discord shows: leave the option free text; the validator still names what is accepted.
   if (choices.length > COMMAND_LIMITS.choices || choices.some((c) => c.value.length > COMMAND_LIMITS.choiceValue)) return undefined;
@@ -61,7 +55,7 @@ function optionPayload(command: string, key: string, spec: OptionSpec, topics: r
   if (!OPTION_NAME.test(key) || key !== key.toLowerCase()) {
     throw new Error(`command "${command}": option name "${key}" is not a valid Discord option name`);
   }
-  const base = { name: key, description: clip(spec.description, COMMAND_LIMITS.description, key), required: spec.required === true };
+  const base = { name: key, description: clipLine(spec.description, COMMAND_LIMITS.description, key), required: spec.required === true };
   switch (spec.type) {
     case 'topic': {
       const choices = topicChoices(topics, spec.allowAll === true);
@@ -76,7 +70,7 @@ function optionPayload(command: string, key: string, spec: OptionSpec, topics: r
       };
     case 'string': {
       if (spec.choices && spec.choices.length <= COMMAND_LIMITS.choices) {
-        return { ...base, type: ApplicationCommandOptionType.String, choices: spec.choices.map((c) => ({ name: clip(c, COMMAND_LIMITS.choiceName, c), value: c })) };
+        return { ...base, type: ApplicationCommandOptionType.String, choices: spec.choices.map((c) => ({ name: clipLine(c, COMMAND_LIMITS.choiceName, c), value: c })) };
       }
       const max = spec.format === 'hh:mm' ? 5 : Math.min(spec.maxLength ?? COMMAND_LIMITS.stringLength, COMMAND_LIMITS.stringLength);
       return { ...base, type: ApplicationCommandOptionType.String, max_length: max };
@@ -96,7 +90,7 @@ export function commandPayload(definition: CommandDefinition, topics: readonly T
   return {
     type: ApplicationCommandType.ChatInput,
     name: definition.name,
-    description: clip(definition.description, COMMAND_LIMITS.description, definition.name),
+    description: clipLine(definition.description, COMMAND_LIMITS.description, definition.name),
     options,
     // Hidden from members without Manage Channels by default (server admins may change it); checked again at run time.
     default_member_permissions: admin ? String(PermissionFlagsBits.ManageChannels) : null,

@@ -8,7 +8,7 @@ import type { ChannelRef } from '../../chat/command.js';
 import type { Message } from '../../chat/message.js';
 import type { MessageSender, SendResult } from '../../delivery/sender.js';
 import { classifyDiscordError } from './discord-errors.js';
-import { renderDiscordMessages, type DiscordPayload } from './render.js';
+import { discordParts, type DiscordPayload } from './render.js';
 
 /** The part of discord.js's REST client the sender uses (`client.rest` fits). */
 export type DiscordRest = {
@@ -28,11 +28,8 @@ function body(payload: DiscordPayload, edit = false): Record<string, unknown> {
   return { ...(content !== undefined ? { content } : {}), embeds: payload.embeds, allowed_mentions: NO_MENTIONS };
 }
 
-/** The parts to send; a message that renders to nothing still says so rather than failing as an empty post. */
-function parts(message: Message): DiscordPayload[] {
-  const rendered = renderDiscordMessages(message);
-  return rendered.length > 0 ? rendered : [{ embeds: [], content: '(empty message)' }];
-}
+// A message that renders to nothing still says so rather than failing as an empty post.
+const EMPTY_TEXT = '(empty message)';
 
 function idOf(result: unknown): string {
   const id = (result as { id?: unknown } | null)?.id;
@@ -64,14 +61,14 @@ export function createDiscordSender(rest: DiscordRest, logger: SenderLogger): Me
     async send(channel: ChannelRef, message: Message): Promise<SendResult> {
       if (channel.platform !== 'discord') return { ok: false, kind: 'rejected', reason: `not a Discord channel (${channel.platform})` };
       // A thread is a channel in Discord: its id is the chatId, so threadId needs no special route.
-      return post(channel.threadId ?? channel.chatId, parts(message), []);
+      return post(channel.threadId ?? channel.chatId, discordParts(message, EMPTY_TEXT), []);
     },
 
     async edit(channel: ChannelRef, messageIds: string[], message: Message): Promise<SendResult> {
       if (channel.platform !== 'discord') return { ok: false, kind: 'rejected', reason: `not a Discord channel (${channel.platform})` };
       if (messageIds.length === 0) return { ok: false, kind: 'rejected', reason: 'no message id to edit' };
       const chatId = channel.threadId ?? channel.chatId;
-      const payloads = parts(message);
+      const payloads = discordParts(message, EMPTY_TEXT);
       const edited: string[] = [];
       // Parts are edited pairwise (an alert is one part, so this is the first message); a grown message
       // posts its extra parts after them.

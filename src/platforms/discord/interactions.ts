@@ -12,7 +12,7 @@ import { validateOptions } from '../../chat/parse-command.js';
 import type { CommandRegistry } from '../../chat/registry.js';
 import type { BotServices } from '../../chat/services.js';
 import { NO_MENTIONS } from './discord-sender.js';
-import { renderDiscordMessages, type DiscordPayload } from './render.js';
+import { discordParts, type DiscordPayload } from './render.js';
 
 /** A pino-like logger. */
 export type DiscordLogger = {
@@ -57,16 +57,11 @@ function quickRefusal(definition: CommandDefinition | undefined, interaction: Ch
   return validated.ok ? null : textMessage(validated.error, 'error');
 }
 
-function parts(message: Message): DiscordPayload[] {
-  const rendered = renderDiscordMessages(message);
-  return rendered.length > 0 ? rendered : [{ embeds: [], content: 'Nothing to show.' }];
-}
-
 const options = (payload: DiscordPayload) => ({ ...(payload.content !== undefined ? { content: payload.content } : {}), embeds: payload.embeds, allowedMentions: NO_MENTIONS });
 
 /** Answers an interaction not yet acknowledged, ephemerally when the message says so. */
 async function replyNow(interaction: ChatInputCommandInteraction, message: Message): Promise<void> {
-  const [first, ...rest] = parts(message);
+  const [first, ...rest] = discordParts(message);
   const flags = message.ephemeral ? MessageFlags.Ephemeral : undefined;
   if (first) await interaction.reply({ ...options(first), ...(flags ? { flags } : {}) });
   for (const part of rest) await interaction.followUp({ ...options(part), ...(flags ? { flags } : {}) });
@@ -74,7 +69,7 @@ async function replyNow(interaction: ChatInputCommandInteraction, message: Messa
 
 /** Answers a deferred (public) interaction: the first part edits the placeholder, further parts follow up. */
 async function replyDeferred(interaction: ChatInputCommandInteraction, message: Message): Promise<void> {
-  const [first, ...rest] = parts(message);
+  const [first, ...rest] = discordParts(message);
   if (message.ephemeral) {
     // A public placeholder cannot turn private: remove it and answer only the user.
     await interaction.deleteReply();

@@ -203,3 +203,9 @@ export function renderDiscordMessages(message: Message): DiscordPayload[] {
   }
   return out;
 }
+
+/** The Discord messages to send for a Message; one that renders to nothing sends `fallbackText` instead of an empty post. */
+export function discordParts(message: Message, fallbackText = 'Nothing to show.'): DiscordPayload[] {
+  const rendered = renderDiscordMessages(message);
+  return rendered.length > 0 ? rendered : [{ embeds: [], content: fallbackText }];
+}

@@ -1,4 +1,5 @@
 /** The registry as Telegram's command menu (setMyCommands), within the Bot API's limits. */
+import { clipLine } from '../../chat/clip-line.js';
 import type { CommandRegistry } from '../../chat/registry.js';
 
 /** One entry of Telegram's command menu. */
@@ -18,8 +19,7 @@ export function telegramCommandName(name: string): string {
 
 /** A description Telegram accepts: one line, 1–256 characters (cut with "…"). */
 export function telegramCommandDescription(description: string, fallback: string): string {
-  const line = description.replace(/\s+/g, ' ').trim() || fallback;
-  return line.length <= MAX_DESCRIPTION ? line : `${line.slice(0, MAX_DESCRIPTION - 1).trimEnd()}…`;
+  return clipLine(description, MAX_DESCRIPTION, fallback);
 }
 
 /** Every registered command as a BotCommand, in /help order, duplicates after conversion dropped. */
