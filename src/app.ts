@@ -11,7 +11,7 @@ import { createRegistry } from './chat/registry.js';
 import type { ChannelRef } from './chat/command.js';
 import { createAppServices, type AppServices } from './bot-services.js';
 import type { Clock } from './clock.js';
-import { openCore, type Core } from './core.js';
+import { openCore } from './core.js';
 import type { ConfigProblem, SitrepConfig } from './config/load-config.js';
 import { createDispatcher } from './delivery/dispatcher.js';
 import { createFanOut } from './delivery/fan-out.js';
@@ -41,12 +41,9 @@ export type AppOptions = {
 
 /** A running bot. */
 export type RunningApp = {
-  core: Core;
   services: AppServices;
   /** Resolves when the console's input ended (piped stdin); never resolves without a console. */
   consoleDone: Promise<void> | null;
-  /** Runs the dispatcher once now (after a manual action such as the demo's subscription). */
-  dispatchNow(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -155,5 +152,5 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
     })();
     return stopping;
   };
-  return { ok: true, app: { core, services: appServices, consoleDone, dispatchNow, stop } };
+  return { ok: true, app: { services: appServices, consoleDone, stop } };
 }

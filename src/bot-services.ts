@@ -16,7 +16,6 @@ const DAY = 24 * 60 * 60 * 1000;
 /** BotServices plus what the app needs besides commands (digest builder, subscription store). */
 export type AppServices = {
   services: BotServices;
-  statusCards: StatusCards;
   digests: DigestBuilder;
   subscriptions: ReturnType<typeof createSubscriptionServices>;
 };
@@ -68,7 +67,7 @@ export function createAppServices(core: Core, clock: Clock, onSubscriptionsChang
     defaults: subscriptions.defaults,
     now: () => clock.now(),
   };
-  return { services, statusCards, digests, subscriptions };
+  return { services, digests, subscriptions };
 }
 
 function feedHealth(core: Core): FeedHealthView[] {

@@ -38,7 +38,6 @@ export type Core = {
   stories: StoryQueries;
   /** Small persistent settings kept in the database. */
   kv: KeyValue;
-  dbPath: string;
   /**
    * Builds a poller whose new items are classified in the transaction that stores them; `handlers.stored`
    * runs in that same transaction (e.g. queueing alerts), `handlers.committed` after it commits.
@@ -85,7 +84,6 @@ export async function openCore(options: CoreOptions): Promise<{ ok: true; core: 
     classifier,
     stories,
     kv: createKeyValue(store.db),
-    dbPath,
     createPoller(handlers = {}) {
       return createPoller({
         feeds: config.feeds,

@@ -29,7 +29,7 @@ export async function run(_globals: GlobalOptions, inputs: string[], opts: { jso
 }
 
 /** A short id that stays the same for the same argument, so item ids are stable between runs. */
-export function feedIdFor(source: string): string {
+function feedIdFor(source: string): string {
   return `cli-${createHash('sha256').update(source).digest('hex').slice(0, 12)}`;
 }
 

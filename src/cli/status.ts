@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { systemClock, type Clock } from '../clock.js';
 import { formatStatusCards } from '../chat/format-status.js';
 import { resolveDbPath } from '../config/env.js';
-import type { SitrepConfig } from '../config/load-config.js';
 import { openCore, reportProblems, type Core } from '../core.js';
 import { createReadModels } from '../bot-services.js';
 import type { DigestBuilder } from '../digest/build-digest.js';
@@ -27,7 +26,7 @@ export type CliIo = {
 const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, clock: systemClock };
 
 /** The open read side: config, status cards and digests over the stored stories. */
-export type ReadSide = { config: SitrepConfig; topicIds: string[]; status: StatusCards; digest: DigestBuilder; close(): void };
+export type ReadSide = { topicIds: string[]; status: StatusCards; digest: DigestBuilder; close(): void };
 
 /**
  * Opens the config and an existing database. A missing database is a sentence and exit 1 (opening would
@@ -44,7 +43,7 @@ export async function openReadSide(globals: { config?: string; db?: string }, io
   const core: Core = opened.core;
   const topics = core.config.topics.topics;
   const { statusCards: status, digests: digest } = createReadModels(core);
-  return { ok: true, side: { config: core.config, topicIds: topics.map((t) => t.id), status, digest, close: () => core.close() } };
+  return { ok: true, side: { topicIds: topics.map((t) => t.id), status, digest, close: () => core.close() } };
 }
 
 /** The one line an unknown topic gets, listing the valid ids. */

@@ -23,7 +23,6 @@ export type DripFeedServer = {
   total: number;
   /** Releases the next item; false when every item is out. */
   releaseNext(): boolean;
-  released(): number;
   close(): Promise<void>;
 };
 
@@ -71,7 +70,6 @@ export async function startDripFeedServer(feeds: readonly FeedConfig[], clock: C
       out.set(release.feedId, list);
       return true;
     },
-    released: () => next,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

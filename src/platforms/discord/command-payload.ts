@@ -25,7 +25,7 @@ import type { CommandRegistry } from '../../chat/registry.js';
 import type { TopicView } from '../../chat/views.js';
 
 /** Discord's limits on command definitions. */
-export const COMMAND_LIMITS = {
+const COMMAND_LIMITS = {
   name: 32,
   description: 100,
   options: 25,

@@ -9,7 +9,7 @@ import type { SendResult } from '../../delivery/sender.js';
 export type SendFailure = Extract<SendResult, { ok: false }>;
 
 /** Discord JSON error codes that mean the bot can never post in that channel again. */
-export const GONE_CODES: ReadonlySet<number> = new Set([
+const GONE_CODES: ReadonlySet<number> = new Set([
   10003, // Unknown Channel (deleted)
   50001, // Missing Access (kicked, channel hidden from the bot)
   50013, // Missing Permissions (Send Messages / Embed Links revoked)
@@ -17,7 +17,7 @@ export const GONE_CODES: ReadonlySet<number> = new Set([
 ]);
 
 /** Discord's "Unknown Message": the message to edit was deleted, the channel is still there. */
-export const UNKNOWN_MESSAGE = 10008;
+const UNKNOWN_MESSAGE = 10008;
 
 type ErrorShape = { name?: unknown; message?: unknown; status?: unknown; code?: unknown };
 

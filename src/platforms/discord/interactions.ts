@@ -25,11 +25,11 @@ export type DiscordLogger = {
 export type InteractionDeps = { registry: CommandRegistry; services: BotServices; logger: DiscordLogger };
 
 /** The user's answer when a subscription command is used outside a server. */
-export const DM_SUBSCRIPTION_TEXT =
+const DM_SUBSCRIPTION_TEXT =
   'Subscriptions belong to a server channel: run this command in the channel (or thread) that should receive the news. You need the Manage Channels permission there.';
 
 /** The channel a command was typed in; a thread's id is its own channel id, so threads need nothing more. */
-export function channelOf(interaction: ChatInputCommandInteraction): ChannelRef {
+function channelOf(interaction: ChatInputCommandInteraction): ChannelRef {
   return { platform: 'discord', chatId: interaction.channelId };
 }
 

@@ -11,7 +11,7 @@ import type { Block, Message, Span } from '../../chat/message.js';
 export const TELEGRAM_TEXT_LIMIT = 4096;
 
 /** Escapes text for Telegram HTML: the three characters its parser treats specially. */
-export function escapeTelegramHtml(text: string): string {
+function escapeTelegramHtml(text: string): string {
   return text.replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;'));
 }
 

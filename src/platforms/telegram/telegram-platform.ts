@@ -74,7 +74,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
 }
 
 /** Where a command was typed: the chat, and the forum topic when it was typed inside one. */
-export function channelOf(message: Pick<TgMessage, 'chat' | 'message_thread_id' | 'is_topic_message'>): ChannelRef {
+function channelOf(message: Pick<TgMessage, 'chat' | 'message_thread_id' | 'is_topic_message'>): ChannelRef {
   const channel: ChannelRef = { platform: 'telegram', chatId: String(message.chat.id) };
   const forum = message.chat.type === 'supergroup' && message.chat.is_forum === true;
   // Outside forums message_thread_id marks reply threads, which are not a place to post into.

@@ -46,7 +46,7 @@ function threadParam(channel: ChannelRef): { message_thread_id?: number } {
 }
 
 /** The HTML for an edit: one message, so a longer render is cut at a block boundary and marked with "…". */
-export function renderForEdit(message: Message): string | null {
+function renderForEdit(message: Message): string | null {
   const chunks = renderTelegramHtml(message, { limit: TELEGRAM_TEXT_LIMIT - ELLIPSIS.length });
   const first = chunks[0];
   if (first === undefined) return null;
