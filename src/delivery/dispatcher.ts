@@ -14,7 +14,7 @@ import type { Clock } from '../clock.js';
 import type { Settings } from '../config/settings-schema.js';
 import { createOutbox, describeChannel } from './outbox.js';
 import type { ClaimedAlert, ClaimedDigest } from './outbox.js';
-import type { MessageSender, SendResult } from './sender.js';
+import type { MessageSender, SendFailure } from './sender.js';
 import { createSubscriptions } from './subscriptions.js';
 
 const HOUR = 60 * 60_000;
@@ -90,7 +90,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   function fail(
     channel: ChannelRef,
     rows: readonly { id: number; attempts: number }[],
-    result: Extract<SendResult, { ok: false }>,
+    result: SendFailure,
     report: DispatchReport,
   ): ChannelRef | null {
     const ids = rows.map((row) => row.id);

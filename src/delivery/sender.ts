@@ -28,6 +28,9 @@ export type SendResult =
       movedTo?: ChannelRef;
     };
 
+/** A send or edit that did not go through. */
+export type SendFailure = Extract<SendResult, { ok: false }>;
+
 /** A platform as the dispatcher sees it. */
 export type MessageSender = {
   platform: ChannelRef['platform'];

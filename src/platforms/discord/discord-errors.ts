@@ -3,10 +3,9 @@
  * the sender port's kinds (retry / gone / rejected), with a short reason fit for a log line.
  */
 import { RateLimitError } from 'discord.js';
-import type { SendResult } from '../../delivery/sender.js';
+import type { SendFailure } from '../../delivery/sender.js';
 
 /** A failed SendResult. */
-export type SendFailure = Extract<SendResult, { ok: false }>;
 
 /** Discord JSON error codes that mean the bot can never post in that channel again. */
 const GONE_CODES: ReadonlySet<number> = new Set([

@@ -6,10 +6,9 @@
  */
 import { GrammyError, HttpError } from 'grammy';
 import type { ChannelRef } from '../../chat/command.js';
-import type { SendResult } from '../../delivery/sender.js';
+import type { SendFailure } from '../../delivery/sender.js';
 
 /** A failed SendResult. */
-export type SendFailure = Extract<SendResult, { ok: false }>;
 
 // 400s that mean the bot can never post in this chat (or forum topic) again, whatever it sends.
 const GONE_400 = [

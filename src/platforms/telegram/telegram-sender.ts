@@ -6,9 +6,9 @@
 import type { Api } from 'grammy';
 import type { ChannelRef } from '../../chat/command.js';
 import type { Message } from '../../chat/message.js';
-import type { MessageSender, SendResult } from '../../delivery/sender.js';
+import type { MessageSender, SendFailure, SendResult } from '../../delivery/sender.js';
 import { renderTelegramHtml, TELEGRAM_TEXT_LIMIT, telegramSendOptions } from './render.js';
-import { classifyTelegramError, isNotModified, type SendFailure } from './send-errors.js';
+import { classifyTelegramError, isNotModified } from './send-errors.js';
 import type { SendPacer } from './send-pacer.js';
 
 /** The pino-like logger the Telegram platform writes to (pino's `logger.warn(obj, msg)` fits). */
