@@ -4,6 +4,7 @@
  * and `sitrep match` starts fast.
  */
 import { Command, CommanderError } from 'commander';
+import { errorText } from './error-text.js';
 
 /** Flags every command accepts. */
 export type GlobalOptions = { config?: string; db?: string };
@@ -98,7 +99,7 @@ try {
     // Help and version exit 0; a wrong argument has already been explained by commander.
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else {
-    process.stderr.write(`sitrep: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`sitrep: ${errorText(error)}\n`);
     process.exitCode = 1;
   }
 }

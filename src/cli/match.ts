@@ -12,6 +12,7 @@ import { topicsFileSchema } from '../config/topics-schema.js';
 import { validate } from '../config/validate.js';
 import { readYamlFile } from '../config/yaml-file.js';
 import { compileTopics, type TopicMatcher } from '../topics/matcher.js';
+import { errorText } from '../error-text.js';
 
 /** Streams the command uses; tests may pass their own. */
 export type MatchIo = { stdin: Readable; stdout: Writable; stderr: Writable; env?: NodeJS.ProcessEnv };
@@ -64,7 +65,7 @@ async function loadMatcher(file: string, stderr: Writable): Promise<TopicMatcher
   try {
     return compileTopics(parsed.data);
   } catch (error) {
-    stderr.write(`${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+    stderr.write(`${file}: ${errorText(error)}\n`);
     return null;
   }
 }
@@ -76,7 +77,7 @@ function parseItem(line: string): { ok: true; value: Item } | { ok: false; reaso
   try {
     data = JSON.parse(line);
   } catch (error) {
-    return { ok: false, reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return { ok: false, reason: `not valid JSON (${errorText(error)})` };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, reason: 'must be a JSON object' };
   const { id, title, summary, lang } = data as Record<string, unknown>;

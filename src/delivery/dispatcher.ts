@@ -16,6 +16,7 @@ import { createOutbox, describeChannel } from './outbox.js';
 import type { ClaimedAlert, ClaimedDigest } from './outbox.js';
 import type { MessageSender, SendFailure } from './sender.js';
 import { createSubscriptions } from './subscriptions.js';
+import { errorText } from '../error-text.js';
 
 const HOUR = 60 * 60_000;
 
@@ -188,7 +189,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         until: digest.occurrence,
       });
     } catch (error) {
-      const reason = `building the digest failed: ${error instanceof Error ? error.message : String(error)}`;
+      const reason = `building the digest failed: ${errorText(error)}`;
       logger.error({ channel: describeChannel(digest.channel), reason }, 'digest not built');
       fail(digest.channel, [digest], { ok: false, kind: 'retry', reason }, report);
       return;

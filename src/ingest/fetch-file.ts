@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { FeedValidators, FetchOutcome } from './feed-result.js';
+import { errorText } from '../error-text.js';
 
 /** Content types guessed from the file extension, so `parse` output matches what a server would say. */
 const typesByExtension: Record<string, string> = {
@@ -62,6 +63,6 @@ function fileErrorReason(error: unknown, path: string): string {
     case 'ABORT_ERR':
       return 'aborted';
     default:
-      return `could not read ${path}: ${error instanceof Error ? error.message : String(error)}`;
+      return `could not read ${path}: ${errorText(error)}`;
   }
 }

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { FeedValidators, FetchOutcome } from './feed-result.js';
 import { fetchFile } from './fetch-file.js';
 import { parseRetryAfter } from './retry-after.js';
+import { errorText } from '../error-text.js';
 
 /** Limits and identity for one fetch; every field has a default. */
 export type FetchOptions = {
@@ -75,7 +76,7 @@ export async function fetchFeed(
     return await fetchHttp(kind.url, validators, options, maxBytes);
   } catch (error) {
     // fetchHttp maps every expected failure itself; this is the last guard of "never throws".
-    return { ok: false, reason: `unexpected error: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, reason: `unexpected error: ${errorText(error)}` };
   }
 }
 
@@ -265,7 +266,7 @@ function statusLine(response: Response): string {
 function networkReason(error: unknown, during: string): string {
   const cause = (error as { cause?: unknown } | null)?.cause ?? error;
   const code = String((cause as { code?: unknown } | null)?.code ?? '');
-  const message = cause instanceof Error ? cause.message : String(cause);
+  const message = errorText(cause);
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused';

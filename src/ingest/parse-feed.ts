@@ -7,6 +7,7 @@ import { decodeFeedBytes } from './decode.js';
 import { parseFeedText } from './parse.js';
 import { normalizeItems } from './normalize.js';
 import { flattenText, htmlToText } from './feed-text.js';
+import { errorText } from '../error-text.js';
 
 /** What parseFeed needs besides the bytes. */
 export type ParseFeedContext = {
@@ -38,6 +39,6 @@ export async function parseFeed(bytes: Uint8Array, ctx: ParseFeedContext): Promi
     return { ok: true, feedTitle: feedTitle === '' ? null : feedTitle, items, repairs: parsed.repairs };
   } catch (error) {
     // Defensive: a bug here must cost one feed, not the poller.
-    return { ok: false, reason: `malformed feed: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, reason: `malformed feed: ${errorText(error)}` };
   }
 }

@@ -12,6 +12,7 @@ import {
   stripFeedPrefixes,
 } from './xml-repair.js';
 import { rootElementName } from './xml-scan.js';
+import { errorText } from '../error-text.js';
 
 /** Extra fields we ask rss-parser to keep: the language, wherever a feed puts it. */
 type FeedExtras = { language?: unknown; 'dc:language'?: unknown };
@@ -117,7 +118,7 @@ function carveEmbeddedFeed(text: string): string | null {
 }
 
 function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   const line = (message.split('\n')[0] ?? '').trim().slice(0, 200);
   return line === '' ? 'unknown error' : line;
 }

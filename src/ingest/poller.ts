@@ -9,6 +9,7 @@ import { backoffDelay, DEFAULT_BACKOFF_MAX_MS } from './backoff.js';
 import type { FeedValidators, FetchOutcome, ParseOutcome } from './feed-result.js';
 import type { FetchOptions } from './fetch.js';
 import type { NormalizedItem } from './item.js';
+import { errorText } from '../error-text.js';
 
 /** One feed as the poller needs it (src/config's FeedConfig fits). */
 export type FeedSource = {
@@ -122,10 +123,6 @@ function createLimiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Builds a poller over the given feeds. */
 export function createPoller(deps: PollerDeps): Poller {
   const { store, clock } = deps;
@@ -161,7 +158,7 @@ export function createPoller(deps: PollerDeps): Poller {
     try {
       store.recordFetchFailure(feed.id, { error, at: startedAt, nextAttemptAt });
     } catch (storeError) {
-      logger.error({ feedId: feed.id, err: message(storeError) }, 'could not record feed failure');
+      logger.error({ feedId: feed.id, err: errorText(storeError) }, 'could not record feed failure');
     }
     logger.warn({ feedId: feed.id, error, failures, nextAttemptAt }, 'feed failed');
     return { feedId: feed.id, status: 'failed', newItems: 0, error };
@@ -186,7 +183,7 @@ export function createPoller(deps: PollerDeps): Poller {
         try {
           return await deps.fetchFeed(feed.url, validators, options);
         } catch (error) {
-          return { ok: false, reason: `fetch failed: ${message(error)}` };
+          return { ok: false, reason: `fetch failed: ${errorText(error)}` };
         }
       });
       if (outcome === null) return { feedId: feed.id, status: 'failed', newItems: 0, error: 'poller stopped' };
@@ -211,7 +208,7 @@ export function createPoller(deps: PollerDeps): Poller {
           baseUrl: outcome.finalUrl,
         });
       } catch (error) {
-        parsed = { ok: false, reason: message(error) };
+        parsed = { ok: false, reason: errorText(error) };
       }
       if (!parsed.ok) return fail(feed, startedAt, failuresBefore, `parse error: ${parsed.reason}`);
 
@@ -230,14 +227,14 @@ export function createPoller(deps: PollerDeps): Poller {
           await deps.onNewItems?.(feed.id, fresh, { firstFetch });
         } catch (error) {
           // The items are stored; a failing consumer must not make the feed look broken.
-          logger.error({ feedId: feed.id, err: message(error) }, 'onNewItems failed');
+          logger.error({ feedId: feed.id, err: errorText(error) }, 'onNewItems failed');
         }
       }
       return { feedId: feed.id, status: fresh.length > 0 ? 'new' : 'unchanged', newItems: fresh.length };
     } catch (error) {
       // Store trouble (disk full, locked): recorded as this feed's failure where possible.
-      logger.error({ feedId: feed.id, err: message(error) }, 'poll failed unexpectedly');
-      return fail(feed, startedAt, failuresBefore, `internal error: ${message(error)}`);
+      logger.error({ feedId: feed.id, err: errorText(error) }, 'poll failed unexpectedly');
+      return fail(feed, startedAt, failuresBefore, `internal error: ${errorText(error)}`);
     }
   }
 
@@ -271,7 +268,7 @@ export function createPoller(deps: PollerDeps): Poller {
         if (!inFlight.has(feed.id) && dueTime(feed) <= now) void pollFeed(feed);
       }
     } catch (error) {
-      logger.error({ err: message(error) }, 'scheduler tick failed');
+      logger.error({ err: errorText(error) }, 'scheduler tick failed');
     }
   }
 

@@ -11,6 +11,7 @@ import type { MessageSender } from '../../delivery/sender.js';
 import { buildCommandPayload, payloadHash } from './command-payload.js';
 import { createDiscordSender, NO_MENTIONS, type DiscordRest } from './discord-sender.js';
 import { handleChatCommand, type DiscordLogger } from './interactions.js';
+import { errorText } from '../../error-text.js';
 
 /** A small persistent key/value (the lead passes one over the database) holding the registration hash. */
 export type KeyValue = { get(key: string): string | null; set(key: string, value: string): void };
@@ -132,7 +133,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
       } catch (error) {
         await client.destroy();
         // discord.js errors never contain the token; the message says what went wrong (e.g. "An invalid token was provided.").
-        throw new Error(`Discord login failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new Error(`Discord login failed: ${errorText(error)}`, { cause: error });
       } finally {
         clearTimeout(timer);
       }

@@ -7,6 +7,7 @@
 import { GrammyError, HttpError } from 'grammy';
 import type { ChannelRef } from '../../chat/command.js';
 import type { SendFailure } from '../../delivery/sender.js';
+import { errorText } from '../../error-text.js';
 
 /** A failed SendResult. */
 
@@ -64,6 +65,6 @@ export function classifyTelegramError(error: unknown, channel: ChannelRef, redac
     return { ok: false, kind: 'retry', reason };
   }
   if (error instanceof HttpError) return { ok: false, kind: 'retry', reason: redact(error.message) };
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   return { ok: false, kind: 'retry', reason: redact(`unexpected: ${message}`) };
 }
