@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { commands } from '../commands/index.js';
 import { createRegistry } from '../src/chat/registry.js';
 import { textMessage } from '../src/chat/message.js';
-import { formatAlert, formatAlertUpdate } from '../src/chat/format-story.js';
+import { formatAlert } from '../src/chat/format-story.js';
 import { systemClock } from '../src/clock.js';
 import { defaultSettings } from '../src/config/settings-schema.js';
 import { createDispatcher } from '../src/delivery/dispatcher.js';
@@ -63,7 +63,6 @@ export const fanOut: Workload = {
         settings,
         loadStory: (id) => stories.story(id),
         formatAlert,
-        formatAlertUpdate,
         buildDigestMessage: () => textMessage('digest'),
         logger: silent,
       });

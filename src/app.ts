@@ -6,7 +6,7 @@
  */
 import { commands } from '../commands/index.js';
 import { formatDigest } from './chat/format-digest.js';
-import { formatAlert, formatAlertUpdate } from './chat/format-story.js';
+import { formatAlert } from './chat/format-story.js';
 import { createRegistry } from './chat/registry.js';
 import type { ChannelRef } from './chat/command.js';
 import { createAppServices, type AppServices } from './bot-services.js';
@@ -97,7 +97,6 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
     settings: config.settings,
     loadStory: (id) => core.stories.story(id),
     formatAlert,
-    formatAlertUpdate,
     buildDigestMessage: ({ topics, since, until }) =>
       formatDigest(appServices.digests.buildDigest({ since, until, ...(topics === 'all' ? {} : { topicIds: topics }) }), {
         now: clock.now(),

@@ -39,7 +39,6 @@ export type DispatcherDeps = {
   /** A story as it is now (current sources), or null when it is no longer stored. */
   loadStory: (id: string) => StoryView | null;
   formatAlert: (stories: readonly StoryView[], options: { folded?: number; now?: number }) => Message;
-  formatAlertUpdate: (story: StoryView, options: { now?: number }) => Message;
   buildDigestMessage: (request: DigestRequest) => Message | Promise<Message>;
   logger?: DeliveryLogger;
   /** Stories listed in one alert message; the rest are counted as "+N more". Default 10. */
@@ -222,10 +221,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         continue;
       }
       const now = clock.now();
-      const message =
-        stories.length === 1 && edit.folded === 0
-          ? deps.formatAlertUpdate(stories[0]!, { now })
-          : deps.formatAlert(stories, edit.folded > 0 ? { folded: edit.folded, now } : { now });
+      const message = deps.formatAlert(stories, edit.folded > 0 ? { folded: edit.folded, now } : { now });
       const result = await sender.edit(edit.channel, edit.messageIds, message);
       if (result.ok) {
         outbox.editDone(edit.id);

@@ -26,7 +26,6 @@ import {
   recordingSender,
   storyShelf,
   testFormatAlert,
-  testFormatAlertUpdate,
 } from './fixtures.js';
 
 const chat: ChannelRef = { platform: 'console', chatId: 'console' };
@@ -53,7 +52,6 @@ function setup(options: { db?: Database.Database; settings?: Settings; maxStorie
       settings,
       loadStory: shelf.loadStory,
       formatAlert: testFormatAlert,
-      formatAlertUpdate: testFormatAlertUpdate,
       buildDigestMessage: (request) => {
         digests.push(request);
         return textMessage(`digest since ${request.since}`, 'digest');

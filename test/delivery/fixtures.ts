@@ -67,11 +67,6 @@ export function testFormatAlert(stories: readonly StoryView[], options: { folded
   return { kind: 'alert', blocks: [{ type: 'list', items: lines.map((text) => [{ text }]) }] };
 }
 
-/** The update of one story's alert. */
-export function testFormatAlertUpdate(story: StoryView): Message {
-  return testFormatAlert([story]);
-}
-
 /** The plain lines of a message built by the test formatters. */
 export function lines(message: Message): string[] {
   return message.blocks.flatMap((block) => {
