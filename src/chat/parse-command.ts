@@ -4,6 +4,7 @@
  * one zod validator that answers a user mistake with ONE line naming what is accepted.
  */
 import { z } from 'zod';
+import { canonicalTimezone } from '../time-zone.js';
 import type { CommandDefinition, OptionSpec } from './command.js';
 import { usageLine } from './registry.js';
 
@@ -96,15 +97,6 @@ export function textToRawOptions(
     raw[key] = positional[i] ?? '';
   }
   return { ok: true, raw };
-}
-
-/** True when `name` is a time zone this runtime knows (IANA names such as Africa/Kinshasa, or UTC). */
-export function canonicalTimezone(name: string): string | null {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
 }
 
 function integerMessage(key: string, spec: Extract<OptionSpec, { type: 'integer' }>): string {

@@ -3,16 +3,12 @@
  * an absent file means every default below.
  */
 import { z } from 'zod';
+import { canonicalTimezone } from '../time-zone.js';
 import { durationSchema, formatDuration } from './duration.js';
 
 /** True when `zone` is an IANA time zone this Node (its ICU data) knows. */
 export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  return canonicalTimezone(zone) !== null;
 }
 
 const alertsSchema = z

@@ -84,7 +84,8 @@ function addDays(date: LocalDate, days: number): LocalDate {
   return { year: moved.getUTCFullYear(), month: moved.getUTCMonth() + 1, day: moved.getUTCDate() };
 }
 
-function requireTime(time: string): TimeOfDay {
+/** The parsed HH:MM; a RangeError naming the value when it is not one. */
+export function requireTime(time: string): TimeOfDay {
   const parsed = parseTimeOfDay(time);
   if (!parsed) throw new RangeError(`digest time must be HH:MM, got "${time}"`);
   return parsed;

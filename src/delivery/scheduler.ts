@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
 import type { ChannelRef } from '../chat/command.js';
 import type { Clock } from '../clock.js';
 import type { Settings } from '../config/settings-schema.js';
-import { previousOccurrence, parseTimeOfDay } from './digest-schedule.js';
+import { previousOccurrence, requireTime } from './digest-schedule.js';
 import type { DeliveryLogger } from './dispatcher.js';
 import { createOutbox, describeChannel } from './outbox.js';
 import { createSubscriptions } from './subscriptions.js';
@@ -49,9 +49,8 @@ const nodeCronStarter: CronStarter = (expression, timeZone, run) => {
 
 /** The cron expression firing daily at HH:MM. */
 export function dailyCronExpression(time: string): string {
-  const parsed = parseTimeOfDay(time);
-  if (!parsed) throw new RangeError(`digest time must be HH:MM, got "${time}"`);
-  return `${parsed.minute} ${parsed.hour} * * *`;
+  const { hour, minute } = requireTime(time);
+  return `${minute} ${hour} * * *`;
 }
 
 type ChannelDigest = { channel: ChannelRef; time: string; timezone: string; topics: Set<string>; createdAt: number };

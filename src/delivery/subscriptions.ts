@@ -13,7 +13,7 @@ import type { SubscriptionView } from '../chat/views.js';
 import type { Clock } from '../clock.js';
 import type { Settings } from '../config/settings-schema.js';
 import { isValidTimeZone } from '../config/settings-schema.js';
-import { parseTimeOfDay } from './digest-schedule.js';
+import { requireTime } from './digest-schedule.js';
 import { CHANNEL, channelFromRow, channelKey, createOutbox, describeChannel, moveKeys } from './outbox.js';
 import type { ChannelKey, MoveKeys } from './outbox.js';
 
@@ -181,9 +181,7 @@ export function createSubscriptionServices(
     defaults: () => ({ ...defaults, backlog: settings.alerts.backlogOnSubscribe }),
     subscribe: async (channel: ChannelRef, request: SubscribeRequest) => {
       // The command layer validates what users type; this guards the table against other callers.
-      if (request.digestTime !== undefined && !parseTimeOfDay(request.digestTime)) {
-        throw new RangeError(`digest time must be HH:MM, got "${request.digestTime}"`);
-      }
+      if (request.digestTime !== undefined) requireTime(request.digestTime);
       if (request.timezone !== undefined && !isValidTimeZone(request.timezone)) {
         throw new RangeError(`unknown time zone "${request.timezone}"`);
       }
