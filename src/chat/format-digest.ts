@@ -3,15 +3,10 @@
  * link, "+N more"), or one plain sentence when the period brought nothing. Feed text only ever goes into
  * plain text fields; renderers escape it. Link previews stay off: a digest is a list, not one story.
  */
-import { absoluteTime, sourcesLabel, storyTime, titleSpan } from './format-story.js';
+import { absoluteTime, datedStoryLine } from './format-story.js';
 import { span } from './message.js';
-import type { Block, Message, Span } from './message.js';
-import type { DigestSectionView, DigestView, StoryView } from './views.js';
-
-/** One story of a digest: linked title, then "— Reuters +2 sources · 3 h ago (27 Nov 08:00 UTC)". */
-export function digestStoryLine(story: StoryView, now: number): Span[] {
-  return [titleSpan(story), span(` — ${sourcesLabel(story)} · ${storyTime(story.publishedAt, now)}`)];
-}
+import type { Block, Message } from './message.js';
+import type { DigestSectionView, DigestView } from './views.js';
 
 /** "M23 rebellion", "M23 rebellion or Doha talks", "M23 rebellion, Doha talks or Ceasefire". */
 function orList(names: readonly string[]): string {
@@ -23,7 +18,7 @@ function sectionBlocks(section: DigestSectionView, digest: DigestView, now: numb
   const blocks: Block[] = [{ type: 'heading', text: section.topicName }];
   if (section.statusLine !== '') blocks.push({ type: 'text', spans: [span(section.statusLine)] });
   if (section.stories.length > 0) {
-    blocks.push({ type: 'list', items: section.stories.map((story) => digestStoryLine(story, now)) });
+    blocks.push({ type: 'list', items: section.stories.map((story) => datedStoryLine(story, now)) });
     if (section.more > 0) {
       const noun = section.more === 1 ? 'story' : 'stories';
       blocks.push({ type: 'note', spans: [span(`+${section.more} more ${noun} — /latest ${section.topicId} lists them.`)] });

@@ -4,14 +4,14 @@
  * outlet names, signal labels) only ever goes into plain text fields; renderers escape it.
  */
 import { trendWord } from '../status/status-card.js';
-import { absoluteTime, sourcesLabel, storyTime, titleSpan } from './format-story.js';
+import { absoluteTime, datedStoryLine } from './format-story.js';
 import { span } from './message.js';
 import type { Block, Message, Span } from './message.js';
 import type { FactView, StatusCardView } from './views.js';
 
 /** One dated fact: linked title, then "— Reuters +2 sources · 3 h ago (27 Nov 08:00 UTC)", "· single source" when so. */
 export function factLine(fact: FactView, now: number): Span[] {
-  const spans = [titleSpan(fact), span(` — ${sourcesLabel(fact)} · ${storyTime(fact.publishedAt, now)}`)];
+  const spans = datedStoryLine(fact, now);
   if (fact.singleSource) spans.push(span(' · single source', { italic: true }));
   return spans;
 }

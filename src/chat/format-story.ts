@@ -6,6 +6,7 @@ import { span } from './message.js';
 import type { Block, Message, Span } from './message.js';
 import type { StoryView } from './views.js';
 
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -18,6 +19,12 @@ export function absoluteTime(at: number, now?: number): string {
   const sameYear = now === undefined || new Date(now).getUTCFullYear() === d.getUTCFullYear();
   const year = sameYear ? '' : ` ${d.getUTCFullYear()}`;
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()] ?? ''}${year} ${hh}:${mm} UTC`;
+}
+
+/** "Tuesday 25 Nov" (UTC): a day as a reader says it, e.g. the start of a trend window. */
+export function dayLabel(at: number): string {
+  const d = new Date(at);
+  return `${DAYS[d.getUTCDay()] ?? ''} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()] ?? ''}`;
 }
 
 /** How long ago, coarse on purpose: "just now", "25 min ago", "3 h ago", "4 d ago". */
@@ -56,6 +63,7 @@ export function whyMatched(story: Pick<StoryView, 'topics' | 'evidence'>): strin
 
 /** The story's title as the outlet wrote it, linked when the link is http(s) (renderers check again). */
 export function titleSpan(story: Pick<StoryView, 'title' | 'url'>, style: Omit<Span, 'text' | 'url'> = {}): Span {
+  // Normalize already gives an empty title ingest's '(untitled)'; this covers any other source of stories.
   const title = story.title.trim() === '' ? '(untitled)' : story.title;
   return story.url ? span(title, { ...style, url: story.url }) : span(title, style);
 }
@@ -64,6 +72,11 @@ export function titleSpan(story: Pick<StoryView, 'title' | 'url'>, style: Omit<S
 export function storyLine(story: StoryView, options: { now?: number } = {}): Span[] {
   const when = options.now === undefined ? absoluteTime(story.publishedAt) : relativeTime(story.publishedAt, options.now);
   return [titleSpan(story), span(` — ${sourcesLabel(story)} · ${when}`)];
+}
+
+/** One dated line (digests, status card facts): title, then "— Reuters +2 sources · 3 h ago (27 Nov 08:00 UTC)". */
+export function datedStoryLine(story: Pick<StoryView, 'title' | 'url' | 'source' | 'sources' | 'publishedAt'>, now: number): Span[] {
+  return [titleSpan(story), span(` — ${sourcesLabel(story)} · ${storyTime(story.publishedAt, now)}`)];
 }
 
 /** A titled list of stories (/latest, /search), or the `empty` sentence when there are none. */
@@ -83,8 +96,9 @@ export function formatStories(
 
 /** The blocks of one story in an alert: linked title heading, source and time, why it matched. */
 export function alertStoryBlocks(story: StoryView, now?: number): Block[] {
+  const title = titleSpan(story);
   const blocks: Block[] = [
-    { type: 'heading', text: story.title.trim() === '' ? '(untitled)' : story.title, ...(story.url ? { url: story.url } : {}) },
+    { type: 'heading', text: title.text, ...(title.url ? { url: title.url } : {}) },
     { type: 'note', spans: [span(`${sourcesLabel(story)} · ${storyTime(story.publishedAt, now)}`)] },
   ];
   const why = whyMatched(story);

@@ -4,7 +4,8 @@
  * Read from the stored stories, never recomputed from items.
  */
 import type { DigestSectionView, DigestView, StoryView } from '../chat/views.js';
-import { statusLine, type StatusCards } from '../status/status-card.js';
+import type { StatusCards } from '../status/status-card.js';
+import { signalKey } from '../topics/signals.js';
 import type { StoryQueries } from '../topics/story-store.js';
 
 /** What the digest reads of the story store. */
@@ -30,7 +31,7 @@ export type DigestBuilder = {
 /** Everything the builder is made from. */
 export type DigestDeps = {
   stories: DigestSource;
-  status: Pick<StatusCards, 'buildStatusCard'>;
+  status: Pick<StatusCards, 'statusLine'>;
   topics: readonly DigestTopic[];
   /** settings.digest.maxStoriesPerTopic. */
   maxStoriesPerTopic: number;
@@ -82,31 +83,35 @@ export function topicSpecificity(topics: readonly DigestTopic[]): Map<string, nu
 export function createDigestBuilder(deps: DigestDeps): DigestBuilder {
   const readLimit = deps.readLimit ?? 1000;
   const specificity = topicSpecificity(deps.topics);
-  const order = new Map(deps.topics.map((t, i) => [t.id, i]));
   const weights = new Map<string, number>();
-  for (const topic of deps.topics) for (const s of topic.signals ?? []) weights.set(`${topic.id}.${s.id}`, s.weight);
+  for (const topic of deps.topics) {
+    for (const s of topic.signals ?? []) weights.set(signalKey({ topicId: topic.id, signalId: s.id }), s.weight);
+  }
 
   return {
     buildDigest({ since, until, topicIds }) {
       const wanted = topicIds === undefined ? null : new Set(topicIds);
       const topics = deps.topics.filter((t) => wanted === null || wanted.has(t.id));
 
-      // Every story of the period under every requested topic it belongs to.
+      // Every story of the period under every requested topic it belongs to, its topics in topics.yaml order.
       const stories = new Map<string, StoryView>();
       const topicsOf = new Map<string, string[]>();
       for (const topic of topics) {
         for (const story of deps.stories.stories({ topicId: topic.id, since, until, limit: readLimit })) {
           stories.set(story.id, story);
-          topicsOf.set(story.id, [...(topicsOf.get(story.id) ?? []), topic.id]);
+          const list = topicsOf.get(story.id);
+          if (list) list.push(topic.id);
+          else topicsOf.set(story.id, [topic.id]);
         }
       }
 
       // Each story once: under its most specific topic, ties to the topic listed first in topics.yaml.
       const homed = new Map<string, StoryView[]>(topics.map((t) => [t.id, []]));
       for (const [id, story] of stories) {
-        const home = [...(topicsOf.get(id) ?? [])].sort(
-          (a, b) => (specificity.get(b) ?? 0) - (specificity.get(a) ?? 0) || (order.get(a) ?? 0) - (order.get(b) ?? 0),
-        )[0];
+        let home: string | undefined;
+        for (const topicId of topicsOf.get(id) ?? []) {
+          if (home === undefined || (specificity.get(topicId) ?? 0) > (specificity.get(home) ?? 0)) home = topicId;
+        }
         if (home !== undefined) homed.get(home)?.push(story);
       }
 
@@ -116,8 +121,8 @@ export function createDigestBuilder(deps: DigestDeps): DigestBuilder {
           .sort((a, b) => b.score - a.score || b.story.updatedAt - a.story.updatedAt || a.story.id.localeCompare(b.story.id))
           .map((r) => r.story);
         const shown = ranked.slice(0, deps.maxStoriesPerTopic);
-        const card = deps.status.buildStatusCard(topic.id, { now: until, previousAt: since });
-        return { topicId: topic.id, topicName: topic.name, statusLine: statusLine(card), stories: shown, more: ranked.length - shown.length };
+        const statusLine = deps.status.statusLine(topic.id, { now: until, previousAt: since });
+        return { topicId: topic.id, topicName: topic.name, statusLine, stories: shown, more: ranked.length - shown.length };
       });
       return { since, until, sections };
     },

@@ -9,7 +9,7 @@ import type { StoryQueries } from '../topics/story-store.js';
 import { firstOccurrences, tallyWindow, trendReason, trendVerdict, type TrendEvent } from './trend.js';
 
 /** What a status card reads: the story store's queries. */
-export type StatusSource = Pick<StoryQueries, 'stories' | 'story' | 'signalEvents' | 'topicStats'>;
+export type StatusSource = Pick<StoryQueries, 'stories' | 'story' | 'signalEvents' | 'topicStoryCount'>;
 
 /** A topic as the card names it (a topics.yaml entry fits). */
 export type StatusTopic = { id: string; name: string };
@@ -33,6 +33,8 @@ export type StatusAt = {
 export type StatusCards = {
   /** The card of one topic as of `now`; an unknown topic gets a no-data card that says so. */
   buildStatusCard(topicId: string, at: StatusAt): StatusCardView;
+  /** The card's verdict and reason as one line for a digest section ("Escalating: <reason>"), without the rest of the card. */
+  statusLine(topicId: string, at: StatusAt): string;
 };
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -51,12 +53,14 @@ export function trendWord(trend: StatusCardView['trend']): string {
   return TREND_WORD[trend];
 }
 
-/** A card in one line for a digest section: "Escalating: <reason>" (the reason alone when there is no data). */
-export function statusLine(card: Pick<StatusCardView, 'trend' | 'reason'>): string {
-  if (card.trend === 'no-data') return card.reason;
-  const word = trendWord(card.trend);
-  return `${word.charAt(0).toUpperCase()}${word.slice(1)}: ${card.reason}`;
+/** "Escalating: <reason>" (the reason alone when there is no data). */
+function lineOf(trend: StatusCardView['trend'], reason: string): string {
+  if (trend === 'no-data') return reason;
+  const word = trendWord(trend);
+  return `${word.charAt(0).toUpperCase()}${word.slice(1)}: ${reason}`;
 }
+
+const notTracked = (topicId: string) => `"${topicId}" is not a tracked topic.`;
 
 /** Status cards over the stored stories and signals of `topics`. */
 export function createStatusCards(
@@ -69,14 +73,22 @@ export function createStatusCards(
   const factCount = options.factCount ?? 5;
   const names = new Map(topics.map((t) => [t.id, t.name]));
 
-  const storiesIn = (topicId: string, from: number, to: number) =>
-    source.topicStats(from, to).find((s) => s.topicId === topicId)?.stories ?? 0;
+  /**
+   * First occurrences of the topic's signals up to `now`, read from 2 windows before the earlier of `now` and
+   * `previousAt`. The card and its line read from the same start: how far back events are read decides which
+   * occurrence of a story's signal is its first.
+   */
+  const occurrencesOf = (topicId: string, now: number, previousAt: number): TrendEvent[] => {
+    const earliest = Math.min(now, previousAt) - 2 * windowMs;
+    // A story's signal counts once, when it first appeared (see trend.ts); nothing after `now` counts.
+    return firstOccurrences(source.signalEvents(topicId, earliest, now + 1)).filter((e) => e.publishedAt <= now);
+  };
 
   /** Verdict and reason at time `t` from first occurrences (covering at least [t - 2 windows, t)). */
   const trendAt = (topicId: string, occurrences: readonly TrendEvent[], t: number, lastReportAt: number | null) => {
     const recent = tallyWindow(occurrences, t - windowMs, t);
     const previous = tallyWindow(occurrences, t - 2 * windowMs, t - windowMs);
-    const stories = storiesIn(topicId, t - windowMs, t);
+    const stories = source.topicStoryCount(topicId, t - windowMs, t);
     return {
       trend: trendVerdict(recent, previous, stories),
       reason: trendReason(recent, previous, stories, { days, lastReportAt }),
@@ -122,16 +134,14 @@ export function createStatusCards(
           topicId,
           topicName: topicId,
           trend: 'no-data',
-          reason: `"${topicId}" is not a tracked topic.`,
+          reason: notTracked(topicId),
           changed: null,
           latestSignals: [],
           facts: [],
           asOf: now,
         };
       }
-      const earliest = Math.min(now, previousAt) - 2 * windowMs;
-      // A story's signal counts once, when it first appeared (see trend.ts); nothing after `now` counts.
-      const occurrences = firstOccurrences(source.signalEvents(topicId, earliest, now + 1)).filter((e) => e.publishedAt <= now);
+      const occurrences = occurrencesOf(topicId, now, previousAt);
 
       const facts: FactView[] = source
         .stories({ topicId, until: now + 1, limit: factCount })
@@ -154,6 +164,15 @@ export function createStatusCards(
       }
 
       return { topicId, topicName: name, trend: current.trend, reason: current.reason, changed, latestSignals, facts, asOf: now };
+    },
+
+    statusLine(topicId, { now, previousAt = now - DAY }) {
+      if (!names.has(topicId)) return notTracked(topicId);
+      const occurrences = occurrencesOf(topicId, now, previousAt);
+      // The card's newest fact, and none when the card shows no facts.
+      const lastReportAt = source.stories({ topicId, until: now + 1, limit: Math.min(1, factCount) })[0]?.updatedAt ?? null;
+      const current = trendAt(topicId, occurrences, now + 1, lastReportAt);
+      return lineOf(current.trend, current.reason);
     },
   };
 }

@@ -13,7 +13,11 @@
  *   report decides a quiet period, a busy one needs a clear shift.
  * - no-data when the recent window has neither a story nor a signal of the topic.
  */
+import { dayLabel } from '../chat/format-story.js';
 import type { StatusCardView } from '../chat/views.js';
+
+// Re-exported: the day label is part of what a trend reason says.
+export { dayLabel };
 
 /** One occurrence of a signal, as the story store reports it. */
 export type TrendEvent = {
@@ -89,15 +93,6 @@ export function trendVerdict(recent: TrendWindow, previous: TrendWindow, recentS
   return 'unchanged';
 }
 
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "Tuesday 25 Nov" (UTC): the start of a window as a reader says it. */
-export function dayLabel(at: number): string {
-  const d = new Date(at);
-  return `${DAYS[d.getUTCDay()] ?? ''} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()] ?? ''}`;
-}
-
 const reports = (n: number) => `${n} ${n === 1 ? 'report' : 'reports'}`;
 
 function labelList(s: TrendSide): string {
@@ -115,7 +110,7 @@ export function trendReason(
   recent: TrendWindow,
   previous: TrendWindow,
   recentStories: number,
-  options: { days: number; lastReportAt: number | null; lastReportLabel?: string },
+  options: { days: number; lastReportAt: number | null },
 ): string {
   const since = `since ${dayLabel(recent.from)}`;
   const e = recent.escalating;
@@ -123,7 +118,7 @@ export function trendReason(
   let line: string;
   if (recentStories === 0 && e.reports === 0 && d.reports === 0) {
     line = `No reports in the last ${options.days} days`;
-    if (options.lastReportAt !== null) line += `; the latest is from ${options.lastReportLabel ?? dayLabel(options.lastReportAt)}`;
+    if (options.lastReportAt !== null) line += `; the latest is from ${dayLabel(options.lastReportAt)}`;
     return `${line}.`;
   }
   if (e.reports > 0 && d.reports > 0) line = `${reports(e.reports)} of ${labelList(e)} ${since}, against ${d.reports} of ${labelList(d)}`;

@@ -45,10 +45,13 @@ export type StoryQueries = {
   signalEvents(topicId: string, since: number, until?: number): SignalEvent[];
   /** Stories, items and outlets per topic over [since, until). */
   topicStats(since: number, until?: number): TopicStats[];
+  /** One topic's stories over [since, until), counted as topicStats counts them. */
+  topicStoryCount(topicId: string, since: number, until: number): number;
 };
 
 type ClusterRow = { id: string; representative_id: string; first_published_at: number; updated_at: number };
 type MemberRow = { id: string; feed_id: string; url: string | null; title: string; published_at: number };
+type EvidenceRow = { topic_id: string; evidence: string };
 
 const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
 
@@ -80,7 +83,7 @@ export function createStoryQueries(
      WHERE c.cluster_id = ? ORDER BY c.published_at, i.seq`,
   );
   const topics = db.prepare<[string], { topic_id: string }>('SELECT topic_id FROM cluster_topics WHERE cluster_id = ?');
-  const evidence = db.prepare<[string], { topic_id: string; evidence: string }>(
+  const evidence = db.prepare<[string], EvidenceRow>(
     `SELECT t.topic_id, t.evidence FROM cluster_items c JOIN item_topics t ON t.item_id = c.item_id
      WHERE c.cluster_id = ? ORDER BY c.published_at`,
   );
@@ -89,7 +92,7 @@ export function createStoryQueries(
      WHERE c.cluster_id = ? GROUP BY key ORDER BY max(s.weight) DESC, min(s.published_at), key`,
   );
   const item = db.prepare<[string], MemberRow>('SELECT id, feed_id, url, title, published_at FROM items WHERE id = ?');
-  const itemTopics = db.prepare<[string], { topic_id: string; evidence: string }>('SELECT topic_id, evidence FROM item_topics WHERE item_id = ?');
+  const itemTopics = db.prepare<[string], EvidenceRow>('SELECT topic_id, evidence FROM item_topics WHERE item_id = ?');
   const itemSignals = db.prepare<[string], { key: string }>(
     "SELECT topic_id || '.' || signal_id AS key FROM item_signals WHERE item_id = ? ORDER BY weight DESC, key",
   );
@@ -113,8 +116,13 @@ export function createStoryQueries(
      FROM item_topics t JOIN cluster_items c ON c.item_id = t.item_id
      WHERE c.published_at >= ? AND c.published_at < ? GROUP BY t.topic_id`,
   );
+  const storyCount = db.prepare<[string, number, number], { stories: number }>(
+    `SELECT count(DISTINCT c.cluster_id) AS stories
+     FROM item_topics t JOIN cluster_items c ON c.item_id = t.item_id
+     WHERE t.topic_id = ? AND c.published_at >= ? AND c.published_at < ?`,
+  );
 
-  const mergeEvidence = (rows: readonly { topic_id: string; evidence: string }[]): Record<string, EvidenceView[]> => {
+  const mergeEvidence = (rows: readonly EvidenceRow[]): Record<string, EvidenceView[]> => {
     const out: Record<string, EvidenceView[]> = {};
     const seen = new Set<string>();
     for (const row of rows) {
@@ -129,41 +137,39 @@ export function createStoryQueries(
     return out;
   };
 
+  /** A story as its representative item tells it; `items` are all of its items, oldest first. */
+  const view = (
+    head: { id: string; rep: MemberRow; items: readonly MemberRow[]; publishedAt: number; updatedAt: number },
+    topicIds: string[],
+    evidenceRows: readonly EvidenceRow[],
+    signalKeys: string[],
+  ): StoryView => ({
+    id: head.id,
+    title: head.rep.title,
+    url: head.rep.url,
+    source: outlet(head.rep.feed_id),
+    sources: [...new Set([head.rep, ...head.items].map((m) => outlet(m.feed_id)))],
+    publishedAt: head.publishedAt,
+    updatedAt: head.updatedAt,
+    topics: topicIds.sort(byOrder),
+    evidence: mergeEvidence(evidenceRows),
+    signals: signalKeys,
+  });
+
   const toView = (cluster: ClusterRow): StoryView | null => {
     const items = members.all(cluster.id);
     const rep = items.find((m) => m.id === cluster.representative_id) ?? items[0];
     if (!rep) return null;
-    const sources = [...new Set([rep, ...items].map((m) => outlet(m.feed_id)))];
-    return {
-      id: cluster.id,
-      title: rep.title,
-      url: rep.url,
-      source: outlet(rep.feed_id),
-      sources,
-      publishedAt: cluster.first_published_at,
-      updatedAt: cluster.updated_at,
-      topics: topics.all(cluster.id).map((r) => r.topic_id).sort(byOrder),
-      evidence: mergeEvidence(evidence.all(cluster.id)),
-      signals: signals.all(cluster.id).map((r) => r.key),
-    };
+    const head = { id: cluster.id, rep, items, publishedAt: cluster.first_published_at, updatedAt: cluster.updated_at };
+    return view(head, topics.all(cluster.id).map((r) => r.topic_id), evidence.all(cluster.id), signals.all(cluster.id).map((r) => r.key));
   };
 
   const singleton = (itemId: string): StoryView | null => {
     const row = item.get(itemId);
     if (!row) return null;
     const matched = itemTopics.all(itemId);
-    return {
-      id: row.id,
-      title: row.title,
-      url: row.url,
-      source: outlet(row.feed_id),
-      sources: [outlet(row.feed_id)],
-      publishedAt: row.published_at,
-      updatedAt: row.published_at,
-      topics: matched.map((r) => r.topic_id).sort(byOrder),
-      evidence: mergeEvidence(matched),
-      signals: itemSignals.all(itemId).map((r) => r.key),
-    };
+    const head = { id: row.id, rep: row, items: [row], publishedAt: row.published_at, updatedAt: row.published_at };
+    return view(head, matched.map((r) => r.topic_id), matched, itemSignals.all(itemId).map((r) => r.key));
   };
 
   const story = (id: string): StoryView | null => {
@@ -213,6 +219,9 @@ export function createStoryQueries(
         .all(since, until)
         .map((r) => ({ topicId: r.topic_id, stories: r.stories, items: r.items, sources: r.sources }))
         .sort((a, b) => byOrder(a.topicId, b.topicId));
+    },
+    topicStoryCount(topicId, since, until) {
+      return storyCount.get(topicId, since, until)?.stories ?? 0;
     },
   };
 }

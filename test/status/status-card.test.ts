@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStatusCards } from '../../src/status/status-card.js';
+import { createStatusCards, trendWord } from '../../src/status/status-card.js';
 import { DAY, HOUR, NOW, makeItem, seedStore } from './seed-store.js';
 
 let seeded: ReturnType<typeof seedStore>;
@@ -148,5 +148,39 @@ describe('buildStatusCard', () => {
     seeded = seedStore();
     const card = cards().buildStatusCard('gaza', { now: NOW });
     expect(card).toMatchObject({ topicId: 'gaza', trend: 'no-data', reason: '"gaza" is not a tracked topic.', facts: [] });
+  });
+});
+
+describe('statusLine', () => {
+  it("says the card's verdict and reason in one line", () => {
+    seeded = seedStore();
+    seeded.add(
+      makeItem({ title: clashTitles[0]!, publishedAt: NOW - 5 * HOUR }),
+      makeItem({ title: clashTitles[1]!, publishedAt: NOW - 30 * HOUR, feedId: 'afp' }),
+      makeItem({ title: clashTitles[2]!, publishedAt: NOW - 50 * HOUR, feedId: 'rfi' }),
+      makeItem({ title: holdingTitles[0]!, publishedAt: NOW - 20 * HOUR, feedId: 'aj' }),
+    );
+    expect(cards().statusLine('ceasefire', { now: NOW })).toBe(
+      'Escalating: 3 reports of clashes despite the truce since Monday 24 Nov, against 1 of the truce holding.',
+    );
+  });
+
+  it('agrees with the full card for every topic and previous status time', () => {
+    seeded = seedStore();
+    seeded.add(
+      makeItem({ title: clashTitles[0]!, publishedAt: NOW - 4 * DAY }),
+      makeItem({ title: clashTitles[3]!, publishedAt: NOW - 7 * DAY, feedId: 'afp' }),
+      makeItem({ title: holdingTitles[1]!, publishedAt: NOW - 10 * HOUR, feedId: 'aj' }),
+      makeItem({ title: 'Doha talks stalled over prisoner lists', publishedAt: NOW - 2 * DAY, feedId: 'aj' }),
+    );
+    const built = cards();
+    for (const topicId of ['m23', 'qatar-talks', 'ceasefire', 'gaza']) {
+      for (const at of [{ now: NOW }, { now: NOW, previousAt: NOW - 3 * DAY }, { now: NOW, previousAt: NOW }, { now: NOW + 5 * DAY }]) {
+        const card = built.buildStatusCard(topicId, at);
+        const word = trendWord(card.trend);
+        const expected = card.trend === 'no-data' ? card.reason : `${word.charAt(0).toUpperCase()}${word.slice(1)}: ${card.reason}`;
+        expect(built.statusLine(topicId, at)).toBe(expected);
+      }
+    }
   });
 });
