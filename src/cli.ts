@@ -42,7 +42,7 @@ program
 program
   .command('poll')
   .description('fetch every configured feed, store new items, print them with their topics')
-  .option('--once', 'poll each feed once and exit (the only mode for now)')
+  .option('--once', 'poll each feed once and exit (without it: keep polling until interrupted)')
   .option('--json', 'one JSON object per new item per line')
   .action((opts: { once?: boolean; json?: boolean }) => dispatch(() => import('./cli/poll.js'), globals(), opts));
 
