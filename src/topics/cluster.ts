@@ -18,7 +18,7 @@ export type ClusterItem = {
   publishedAt: number;
   /** Directions of the signals the item carries: opposite moves (seized vs withdrew) are different events. */
   directions?: readonly SignalDirection[];
-  /** The title and summary already tokenized (foldItem), when the caller has them. */
+  /** The title and summary already folded (foldItem), when the caller has them. */
   folded?: FoldedItem;
 };
 

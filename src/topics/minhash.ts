@@ -3,7 +3,8 @@
  * folds text), MinHash signatures over them and LSH band keys, so candidates are found by bucket lookup
  * instead of comparing an item with every stored one.
  */
-import { foldPlural, foldText, htmlToText, isAsciiText, tokenizeField, type FoldedItem, type Token } from './fold.js';
+import { foldText, htmlToText, isAsciiText, tokenizeField, type FoldedItem } from './fold.js';
+import { foldPlural, tokensOf, type Token } from './words.js';
 
 /**
  * The words an item is compared on: its title's content words, those of title + summary start, and the
@@ -29,12 +30,12 @@ const SUMMARY_WORDS = 30;
 
 /**
  * The folded content words of an item, each listed once (title words first). `folded`: the item already
- * tokenized (foldItem), so its words are not folded again.
+ * folded (foldItem), so its words are not folded again.
  */
 export function itemWords(fullTitle: string, summary: string, folded?: FoldedItem): ItemWords {
   const title = withoutOutlet(fullTitle);
   // Tokens of the title without its outlet: the folded title is only reusable when nothing was cut.
-  const titleTokens = folded && title === fullTitle ? folded.title : tokenizeField(title);
+  const titleTokens = folded && title === fullTitle ? tokensOf(folded.title) : tokenizeField(title);
   const content = (tokens: readonly Token[], cap: number) => {
     const words: string[] = [];
     for (const token of tokens) {
@@ -46,7 +47,7 @@ export function itemWords(fullTitle: string, summary: string, folded?: FoldedIte
     return words;
   };
   const titleWords = [...new Set(content(titleTokens, 64))];
-  const all = [...new Set([...titleWords, ...content(folded?.summary ?? tokenizeField(summary), SUMMARY_WORDS)])];
+  const all = [...new Set([...titleWords, ...content(folded ? tokensOf(folded.summary) : tokenizeField(summary), SUMMARY_WORDS)])];
   return { title: titleWords, all, names: titleNames(title, new Set(titleWords)) };
 }
 

@@ -5,10 +5,11 @@
  * item matched.
  */
 import type { TopicsFile } from '../config/topics-schema.js';
-import { foldText, htmlToText, tokenize, tokenizeField, type Token } from './fold.js';
+import { foldField, foldText, htmlToText } from './fold.js';
 import type { MatchInput } from './matcher.js';
 import { buildTermIndex } from './term-index.js';
 import { createTermTable } from './term-table.js';
+import { wordSpans, type WordSpans } from './words.js';
 
 /** Which way a signal moves the situation. */
 export type SignalDirection = 'escalating' | 'de-escalating' | 'neutral';
@@ -25,9 +26,9 @@ export type SignalDetector = {
   signals: SignalInfo[];
   /**
    * The signals an item carries for the topics it matched (others are ignored), in configuration order.
-   * `titleTokens`: the title already tokenized (foldItem), so it is not folded again.
+   * `titleWords`: the title already folded (foldItem), so it is not folded again.
    */
-  detectSignals(item: MatchInput, matchedTopicIds: readonly string[], titleTokens?: readonly Token[]): DetectedSignal[];
+  detectSignals(item: MatchInput, matchedTopicIds: readonly string[], titleWords?: WordSpans): DetectedSignal[];
 };
 
 type CompiledSignal = SignalInfo & { terms: number[]; unless: number[] };
@@ -59,12 +60,12 @@ export function compileSignals(file: TopicsFile): SignalDetector {
 
   return {
     signals: compiled.map(infoOf),
-    detectSignals(item, matchedTopicIds, titleTokens) {
+    detectSignals(item, matchedTopicIds, titleWords) {
       if (compiled.length === 0 || matchedTopicIds.length === 0) return [];
       const hits = new Set<number>();
       const record = (id: number) => void hits.add(id);
-      index.scan(titleTokens ?? tokenizeField(item.title), record);
-      index.scan(tokenize(foldText(leadSentence(item.summary ?? ''))), record);
+      index.scan(titleWords ?? foldField(item.title), record);
+      index.scan(wordSpans(foldText(leadSentence(item.summary ?? ''))), record);
       if (hits.size === 0) return [];
       const topics = new Set(matchedTopicIds);
       return compiled

@@ -2,20 +2,20 @@
  * Every term of every topic in one word trie, so a text is scanned once whatever the number of topics:
  * the cost of a scan grows with the text, and with the length of the longest phrase, not with the term count.
  */
-import type { Token } from './fold.js';
+import { spanIsWord, wordHash, type WordSpans } from './words.js';
 
 /** One word of a compiled term: exact (plural-folded) or a prefix; an empty prefix is any word. */
 export type TermWord = { word: string; prefix: boolean };
 
 /** Scans tokens for all terms at once. */
 export type TermIndex = {
-  /** Calls `onHit(termId, start)` for every term occurrence, `start` being the index of its first word. */
-  scan(tokens: readonly Token[], onHit: (termId: number, start: number) => void): void;
+  /** Calls `onHit(termId, start)` for every term occurrence in `words`, `start` being the index of its first word. */
+  scan(words: WordSpans, onHit: (termId: number, start: number) => void): void;
 };
 
 // Words of the trie are numbered: exact words and prefixes each get an id when the index is built, and a
-// token is looked up once per scan (its exact word id, the ids of the prefixes it starts with), so walking
-// the trie compares numbers instead of cutting and hashing strings at every step.
+// text word is looked up once per scan (its exact word id by its hash, the ids of the prefixes it starts
+// with), so walking the trie compares numbers, and no string is cut out of the text.
 type Node = {
   exact: Map<number, Node> | null;
   prefix: Map<number, Node> | null;
@@ -33,17 +33,27 @@ const letterChild = (node: LetterNode, code: number): LetterNode | undefined =>
   code < 128 ? node.ascii[code] : (node.other?.get(code) ?? undefined);
 
 const newNode = (): Node => ({ exact: null, prefix: null, any: null, ends: [] });
-const NO_PREFIXES: readonly number[] = [];
 
 /** Builds the index; term i of `terms` reports as termId i. */
 export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermIndex {
+  const words: string[] = [];
   const wordIds = new Map<string, number>();
+  // Exact words by hash; words sharing a hash are chained through sameHash (-1 ends a chain).
+  const firstByHash = new Map<number, number>();
+  const sameHash: number[] = [];
   const letters = newLetterNode();
   let prefixCount = 0;
 
   const wordId = (word: string) => {
     let id = wordIds.get(word);
-    if (id === undefined) wordIds.set(word, (id = wordIds.size));
+    if (id === undefined) {
+      id = words.length;
+      wordIds.set(word, id);
+      words.push(word);
+      const hash = wordHash(word);
+      sameHash.push(firstByHash.get(hash) ?? -1);
+      firstByHash.set(hash, id);
+    }
     return id;
   };
   const prefixId = (word: string) => {
@@ -63,37 +73,51 @@ export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermInd
   };
 
   const root = newNode();
-  terms.forEach((words, termId) => {
+  terms.forEach((termWords, termId) => {
     let node = root;
-    for (const { word, prefix } of words) {
+    for (const { word, prefix } of termWords) {
       if (prefix && word === '') node = node.any ??= newNode();
       else node = child((prefix ? (node.prefix ??= new Map()) : (node.exact ??= new Map())), prefix ? prefixId(word) : wordId(word));
     }
     if (node !== root) node.ends.push(termId);
   });
 
-  /** Ids of the prefix words `raw` starts with, shortest first. */
-  const prefixesOf = (raw: string): readonly number[] => {
-    let found: number[] | null = null;
-    let node: LetterNode | undefined = letters;
-    for (let i = 0; i < raw.length; i++) {
-      node = letterChild(node, raw.charCodeAt(i));
-      if (!node) break;
-      if (node.prefixId >= 0) (found ??= []).push(node.prefixId);
+  /** The exact word id of text word k, or -1. */
+  const exactIdOf = (spans: WordSpans, k: number): number => {
+    for (let id = firstByHash.get(spans.hash[k]!) ?? -1; id >= 0; id = sameHash[id]!) {
+      if (spanIsWord(spans, k, words[id]!)) return id;
     }
-    return found ?? NO_PREFIXES;
+    return -1;
   };
 
+  // Scratch of one scan, reused (a scan runs to its end before the next starts): the exact word id of each
+  // text word, and the prefix ids each word starts with (word k's are prefixList[prefixFrom[k] … prefixFrom[k + 1]]).
+  let exactIds = new Int32Array(64);
+  let prefixFrom = new Int32Array(65);
+  const prefixList: number[] = [];
+
   return {
-    scan(tokens, onHit) {
-      const count = tokens.length;
-      const exactIds = new Int32Array(count);
-      const prefixIds: (readonly number[])[] = new Array<readonly number[]>(count);
-      for (let i = 0; i < count; i++) {
-        const token = tokens[i]!;
-        exactIds[i] = wordIds.get(token.word) ?? -1;
-        prefixIds[i] = prefixCount === 0 ? NO_PREFIXES : prefixesOf(token.raw);
+    scan(spans, onHit) {
+      const count = spans.count;
+      if (exactIds.length < count) {
+        exactIds = new Int32Array(count * 2);
+        prefixFrom = new Int32Array(count * 2 + 1);
       }
+      prefixList.length = 0;
+      const text = spans.text;
+      for (let k = 0; k < count; k++) {
+        exactIds[k] = exactIdOf(spans, k);
+        prefixFrom[k] = prefixList.length;
+        if (prefixCount === 0) continue;
+        // The prefixes the raw word starts with, shortest first: one walk down the letter trie.
+        let node: LetterNode | undefined = letters;
+        for (let i = spans.start[k]!, end = spans.end[k]!; i < end; i++) {
+          node = letterChild(node, text.charCodeAt(i));
+          if (!node) break;
+          if (node.prefixId >= 0) prefixList.push(node.prefixId);
+        }
+      }
+      prefixFrom[count] = prefixList.length;
       const walk = (node: Node, at: number, start: number) => {
         for (const termId of node.ends) onHit(termId, start);
         if (at >= count) return;
@@ -102,8 +126,8 @@ export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermInd
           if (next) walk(next, at + 1, start);
         }
         if (node.prefix) {
-          for (const id of prefixIds[at]!) {
-            const next = node.prefix.get(id);
+          for (let p = prefixFrom[at]!, end = prefixFrom[at + 1]!; p < end; p++) {
+            const next = node.prefix.get(prefixList[p]!);
             if (next) walk(next, at + 1, start);
           }
         }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldPlural, foldText, htmlToText, termWords, tokenize, tokenizeField } from '../../src/topics/fold.js';
+import { foldText, htmlToText, termWords, tokenizeField } from '../../src/topics/fold.js';
+import { foldPlural, tokenize } from '../../src/topics/words.js';
 
 const words = (text: string) => tokenizeField(text).map((t) => t.word);
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { termWords, tokenizeField } from '../../src/topics/fold.js';
+import { foldField, termWords } from '../../src/topics/fold.js';
 import { buildTermIndex } from '../../src/topics/term-index.js';
 
 function hits(terms: string[], text: string): [string, number][] {
   const index = buildTermIndex(terms.map(termWords));
   const found: [string, number][] = [];
-  index.scan(tokenizeField(text), (id, start) => found.push([terms[id]!, start]));
+  index.scan(foldField(text), (id, start) => found.push([terms[id]!, start]));
   return found;
 }
 
