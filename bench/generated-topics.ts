@@ -5,13 +5,11 @@
  * ordinary items give partial hits the way they do for the real topics.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { topicsFileSchema, type TopicsFile } from '../src/config/topics-schema.js';
 import { DEFAULT_TOPIC_PHRASES, madeUpName } from './news-generator.js';
+import { DEFAULT_TOPICS_PATH } from './paths.js';
 
-/** feeds/topics.yaml of this checkout. */
-export const DEFAULT_TOPICS_PATH = fileURLToPath(new URL('../feeds/topics.yaml', import.meta.url));
 
 /** The default topics, validated like the loader does. */
 export function loadDefaultTopics(): TopicsFile {

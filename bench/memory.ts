@@ -7,14 +7,14 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../src/store/sqlite-store.js';
 import { topicsConfigHash } from '../src/topics/classify.js';
 import { sketchBands, sketchItem } from '../src/topics/cluster.js';
 import { rssFeed, startFeedServer, type FeedServer } from '../test/fakes/feed-server.js';
 import { tempDir } from './bench-store.js';
-import { DEFAULT_TOPICS_PATH, loadDefaultTopics } from './generated-topics.js';
+import { loadDefaultTopics } from './generated-topics.js';
+import { DEFAULT_TOPICS_PATH, SITREP_BIN } from './paths.js';
 import { generateTexts } from './news-generator.js';
 import { atMost, bytes, exactly, ms, type Workload } from './table.js';
 
@@ -23,7 +23,6 @@ const ITEMS_PER_FEED = 20;
 const STORED = 200_000;
 const LIMIT_BYTES = 200 * 1024 * 1024;
 const DAY = 86_400_000;
-const SITREP = fileURLToPath(new URL('../bin/sitrep.js', import.meta.url));
 
 /** Writes a config folder polling `feeds` feeds of the server. */
 function writeConfig(dir: string, server: FeedServer, feeds: number): void {
@@ -78,7 +77,7 @@ async function measureStart(configDir: string, dbPath: string, feeds: number, lo
   const env: NodeJS.ProcessEnv = { ...process.env, SITREP_LOG_LEVEL: 'warn' };
   for (const name of ['TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'TELEGRAM_API_ROOT', 'DISCORD_API_BASE']) delete env[name];
   const started = performance.now();
-  const child = spawn(process.execPath, [SITREP, '--config', configDir, '--db', dbPath, 'start'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SITREP_BIN, '--config', configDir, '--db', dbPath, 'start'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));

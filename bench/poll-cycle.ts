@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { systemClock } from '../src/clock.js';
 import { fetchFeed } from '../src/ingest/fetch.js';
 import { parseFeed } from '../src/ingest/parse-feed.js';
@@ -20,9 +21,11 @@ const IDEAL_MS = (FEEDS / CONCURRENCY) * DELAY_MS;
 
 type Counts = { ok: number; notModified: number; bodyBytes: number };
 
-/** Starts bench/poll-feed-server.ts in its own process; resolves once it listens. */
+/** Starts poll-feed-server in its own process (compiled, or through tsx when this module runs that way); resolves once it listens. */
 async function startServerProcess() {
-  const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/poll-feed-server.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const throughTsx = import.meta.url.endsWith('.ts');
+  const server = fileURLToPath(new URL(`./poll-feed-server.${throughTsx ? 'ts' : 'js'}`, import.meta.url));
+  const child = spawn(process.execPath, [...(throughTsx ? ['--import', 'tsx'] : []), server], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async () => {
     const line = await lines.next();

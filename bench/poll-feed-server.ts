@@ -1,5 +1,5 @@
 /**
- * The poll-cycle workload's feed server, run as its own process (`node bin/run-ts.js bench/poll-feed-server.ts`)
+ * The poll-cycle workload's feed server, run as its own process (poll-cycle.ts starts it)
  * as a real feed server would be, so its CPU is not counted against sitrep's single event loop.
  * Prints `ready <origin>` once listening; answers each `counts` line on stdin with a JSON line of
  * 200s, 304s and body bytes served so far.
@@ -53,4 +53,4 @@ async function main(): Promise<void> {
   await server.close();
 }
 
-if (process.argv[1]?.endsWith('poll-feed-server.ts')) await main();
+if (/poll-feed-server\.[jt]s$/.test(process.argv[1] ?? '')) await main();
