@@ -92,9 +92,9 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
   const addSeen = db.prepare<[string, string, number, number]>(
     'INSERT INTO seen (feed_id, item_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)',
   );
-  const addItem = db.prepare<ItemRow>(
-    `INSERT OR IGNORE INTO items (${ITEM_COLUMNS})
-     VALUES (@id, @feed_id, @url, @title, @summary, @language, @published_at, @published_estimated, @fetched_at)`,
+  // Positional parameters: binding a named object costs a property lookup per column, per item.
+  const addItem = db.prepare<[string, string, string | null, string, string, string | null, number, number, number]>(
+    `INSERT OR IGNORE INTO items (${ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // Items rows from `seq` on into the full-text index: one statement for a whole batch (see migrations.ts).
   const indexFrom = db.prepare<[number | bigint]>(
@@ -146,17 +146,17 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
       inBatch.add(item.id);
       if (touchSeen.run(now, feedId, item.id).changes > 0) continue;
       addSeen.run(feedId, item.id, now, now);
-      const stored = addItem.run({
-        id: item.id,
-        feed_id: feedId,
-        url: item.url,
-        title: item.title,
-        summary: item.summary,
-        language: item.language,
-        published_at: item.publishedAt,
-        published_estimated: item.publishedAtEstimated ? 1 : 0,
-        fetched_at: item.fetchedAt,
-      });
+      const stored = addItem.run(
+        item.id,
+        feedId,
+        item.url,
+        item.title,
+        item.summary,
+        item.language,
+        item.publishedAt,
+        item.publishedAtEstimated ? 1 : 0,
+        item.fetchedAt,
+      );
       // An id already stored (under another feed, or seen row lost) is not news.
       if (stored.changes > 0) {
         firstSeq ??= stored.lastInsertRowid;
