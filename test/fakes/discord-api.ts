@@ -80,8 +80,11 @@ export type FakeDiscord = {
   failChannel(channelId: string, failure: DiscordFailure | null): void;
   /** Deletes a channel or thread as a server admin would: later requests get 404 Unknown Channel, clients get CHANNEL_DELETE (THREAD_DELETE for a thread). */
   deleteChannel(channelId: string): void;
-  /** The next `times` requests matching `route` ('POST /channels/:id/messages', '/channels/123/messages') answer 429. */
-  rateLimitNext(route: string, retryAfterSeconds: number, times?: number): void;
+  /**
+   * The next `times` requests matching `route` ('POST /channels/:id/messages', '/channels/123/messages') answer
+   * 429, after `skip` matching requests have been let through.
+   */
+  rateLimitNext(route: string, retryAfterSeconds: number, times?: number, skip?: number): void;
   registeredCommands(guildId?: string): Json[];
   /** Resolves with the first call (from index `since`) matching `route`, waiting for it when needed. */
   waitForCall(route: string, options?: { since?: number; timeoutMs?: number }): Promise<RecordedCall>;
@@ -105,7 +108,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const channels = new Map<string, Json>();
   const messages = new Map<string, StoredMessage[]>();
   const failures = new Map<string, DiscordFailure>();
-  const rateLimits: Array<{ route: string; retryAfter: number; times: number }> = [];
+  const rateLimits: Array<{ route: string; retryAfter: number; times: number; skip: number }> = [];
   const commands = new Map<string, Json[]>(); // key '' = global
   const interactions = new Map<string, { id: string; channelId: string; guildId: string; user: FakeUser; callback?: (body: { type: number; data?: Json }) => void; acknowledged: boolean; original?: StoredMessage; followUps: StoredMessage[]; editWaiters: Array<(body: Json) => void> }>();
   const calls: RecordedCall[] = [];
@@ -278,7 +281,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
   function answer(method: string, path: string, body: unknown, query: URLSearchParams, headers: http.IncomingHttpHeaders): Reply {
     const limit = rateLimits.find((r) => r.times > 0 && matchRoute(r.route, method, path));
-    if (limit) {
+    if (limit && limit.skip > 0) limit.skip -= 1;
+    else if (limit) {
       limit.times -= 1;
       const seconds = limit.retryAfter;
       return {
@@ -444,7 +448,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const payload = isThread ? { id: channelId, guild_id: channel.guild_id, parent_id: channel.parent_id, type: channel.type } : channel;
       for (const s of sockets) if (s.ready) dispatch(s, isThread ? 'THREAD_DELETE' : 'CHANNEL_DELETE', payload);
     },
-    rateLimitNext: (route, retryAfterSeconds, times = 1) => void rateLimits.push({ route, retryAfter: retryAfterSeconds, times }),
+    rateLimitNext: (route, retryAfterSeconds, times = 1, skip = 0) => void rateLimits.push({ route, retryAfter: retryAfterSeconds, times, skip }),
     registeredCommands: (guildId) => [...(commands.get(guildId ?? '') ?? [])],
     close: async () => {
       // 4004 is a close code discord.js treats as final, so a client still logged in stops instead of reconnecting.

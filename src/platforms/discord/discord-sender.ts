@@ -1,12 +1,13 @@
 /**
  * The dispatcher's MessageSender for Discord: each rendered part is POSTed to /channels/:id/messages
  * through discord.js's REST queue (which waits out 429s), always with `allowed_mentions: { parse: [] }`
- * so feed text can never ping anyone. Never throws: every failure comes back classified.
+ * so feed text can never ping anyone. Never throws: every failure comes back classified, and a message is
+ * never left half-posted for a resend to repeat.
  */
 import { Routes } from 'discord-api-types/v10';
 import type { ChannelRef } from '../../chat/command.js';
 import type { Message } from '../../chat/message.js';
-import type { MessageSender, SendResult } from '../../delivery/sender.js';
+import type { MessageSender, SendFailure, SendResult } from '../../delivery/sender.js';
 import { classifyDiscordError } from './discord-errors.js';
 import { discordParts, type DiscordPayload } from './render.js';
 
@@ -14,6 +15,7 @@ import { discordParts, type DiscordPayload } from './render.js';
 export type DiscordRest = {
   post(route: `/${string}`, options: { body: unknown }): Promise<unknown>;
   patch(route: `/${string}`, options: { body: unknown }): Promise<unknown>;
+  delete(route: `/${string}`): Promise<unknown>;
 };
 
 /** The logging the sender needs (pino fits). */
@@ -38,20 +40,43 @@ function idOf(result: unknown): string {
 
 /** Builds the Discord sender over a REST client. */
 export function createDiscordSender(rest: DiscordRest, logger: SenderLogger): MessageSender {
+  /** Posts `payloads` after the parts `sentBefore` (an edited message's), which are already in the channel. */
   async function post(chatId: string, payloads: DiscordPayload[], sentBefore: string[]): Promise<SendResult> {
-    const ids = [...sentBefore];
+    const posted: string[] = [];
     for (const payload of payloads) {
       try {
-        ids.push(idOf(await rest.post(Routes.channelMessages(chatId), { body: body(payload) })));
+        posted.push(idOf(await rest.post(Routes.channelMessages(chatId), { body: body(payload) })));
       } catch (error) {
         const failure = classifyDiscordError(error, 'send');
-        if (ids.length === 0 || failure.kind === 'gone') return failure;
-        // Part of the message is already in the channel: reporting a failure would make the dispatcher send
-        // those parts twice. The outbox promises no repeats, so the rest is logged as lost instead.
-        logger.warn({ channel: chatId, sent: ids.length, parts: sentBefore.length + payloads.length, reason: failure.reason }, 'Discord message only partly sent');
-        return { ok: true, messageIds: ids };
+        if (failure.kind === 'gone') return failure;
+        if (failure.kind === 'retry') return takeBack(chatId, posted, sentBefore, sentBefore.length + payloads.length, failure);
+        if (sentBefore.length + posted.length === 0) return failure;
+        // A part Discord rejects will always be rejected: what is in the channel stays and the rest is lost.
+        return partlySent(chatId, [...sentBefore, ...posted], sentBefore.length + payloads.length, failure.reason);
       }
     }
+    return { ok: true, messageIds: [...sentBefore, ...posted] };
+  }
+
+  /**
+   * A part failed for a passing reason, so the dispatcher will send the message again: the parts this call
+   * posted are deleted first, or readers would get them twice. When one cannot be deleted, a resend would
+   * repeat it, so the message counts as sent and the rest is logged as lost. Newest first, so what stays in
+   * the channel is always the start of the message.
+   */
+  async function takeBack(chatId: string, posted: string[], sentBefore: string[], parts: number, failure: SendFailure): Promise<SendResult> {
+    for (let index = posted.length - 1; index >= 0; index--) {
+      try {
+        await rest.delete(Routes.channelMessage(chatId, posted[index]!));
+      } catch (error) {
+        return partlySent(chatId, [...sentBefore, ...posted.slice(0, index + 1)], parts, classifyDiscordError(error, 'edit').reason);
+      }
+    }
+    return failure;
+  }
+
+  function partlySent(chatId: string, ids: string[], parts: number, reason: string): SendResult {
+    logger.warn({ channel: chatId, sent: ids.length, parts, reason }, 'Discord message only partly sent: the parts in the channel stay and the rest is not resent');
     return { ok: true, messageIds: ids };
   }
 

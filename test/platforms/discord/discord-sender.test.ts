@@ -131,6 +131,48 @@ describe('Discord sender against the fake Discord', () => {
     }
   });
 
+  it('takes back the parts already posted when a later part fails for a passing reason, so the resend repeats nothing', async () => {
+    const logger = memoryLogger();
+    const impatient = createDiscordPlatform({ token: TOKEN, apiBase: fake.restBase, guildId: guild.id, registry, services, logger, kv, maxRateLimitWaitMs: 100 });
+    await impatient.start();
+    const channel: ChannelRef = { platform: 'discord', chatId: guild.textChannelId };
+    const stories = Array.from({ length: 12 }, (_, i) => makeStory({ id: `taken-back-${i}`, title: `Taken back ${i}` }));
+    const before = fake.messages(guild.textChannelId).length;
+    try {
+      // The first part goes through, the second meets a long 429: a failure the dispatcher retries.
+      fake.rateLimitNext(`POST /channels/${guild.textChannelId}/messages`, 30, 1, 1);
+      const sent = await impatient.sender.send(channel, formatAlert(stories));
+      expect(sent).toMatchObject({ ok: false, kind: 'retry' });
+      expect(fake.messages(guild.textChannelId)).toHaveLength(before);
+    } finally {
+      await impatient.stop();
+    }
+    // The dispatcher's resend: every story is in the channel exactly once.
+    const resent = await platform.sender.send(channel, formatAlert(stories));
+    expect(resent.ok && resent.messageIds).toHaveLength(2);
+    const text = fake.messages(guild.textChannelId).map((m) => embedText(m.embeds)).join('');
+    for (let i = 0; i < 12; i++) expect(text.split(`Taken back ${i}"`)).toHaveLength(2);
+  });
+
+  it('counts a partly posted message as sent when its first parts cannot be deleted', async () => {
+    const logger = memoryLogger();
+    const impatient = createDiscordPlatform({ token: TOKEN, apiBase: fake.restBase, guildId: guild.id, registry, services, logger, kv, maxRateLimitWaitMs: 100 });
+    await impatient.start();
+    const channel: ChannelRef = { platform: 'discord', chatId: guild.textChannelId };
+    const stories = Array.from({ length: 12 }, (_, i) => makeStory({ id: `kept-${i}`, title: `Kept ${i}` }));
+    try {
+      fake.rateLimitNext(`POST /channels/${guild.textChannelId}/messages`, 30, 1, 1);
+      fake.rateLimitNext(`DELETE /channels/${guild.textChannelId}/messages/:message`, 30);
+      const sent = await impatient.sender.send(channel, formatAlert(stories));
+      if (!sent.ok) throw new Error(sent.reason);
+      expect(sent.messageIds).toHaveLength(1);
+      expect(fake.messages(guild.textChannelId).filter((m) => sent.messageIds.includes(m.id))).toHaveLength(1);
+      expect(logger.entries.some((e) => e.level === 'warn' && e.message.includes('only partly sent'))).toBe(true);
+    } finally {
+      await impatient.stop();
+    }
+  });
+
   it('never throws from send, even before login', async () => {
     const offline = createDiscordPlatform({ token: TOKEN, apiBase: fake.restBase, registry, services, logger: memoryLogger(), kv: memoryKv() });
     await expect(offline.sender.send({ platform: 'discord', chatId: guild.textChannelId }, formatAlert([makeStory()]))).resolves.toMatchObject({ ok: false, kind: 'retry' });
