@@ -13,7 +13,7 @@ import { parseFeed } from '../src/ingest/parse-feed.js';
 import { createPoller } from '../src/ingest/poller.js';
 import { openBenchStore, tempDir } from './bench-store.js';
 import { loadDefaultTopics } from './generated-topics.js';
-import { DELAY_MS, FEEDS } from './poll-feed-server.js';
+import { DELAY_MS, FEEDS, ITEMS_PER_FEED } from './poll-feed-server.js';
 import { atMost, cpuMs, exactly, ms, type Workload } from './table.js';
 
 const CONCURRENCY = 16;
@@ -86,7 +86,7 @@ export const pollCycle: Workload = {
             compared: `${FEEDS} feeds × ${DELAY_MS} ms at concurrency ${CONCURRENCY} vs ideal`,
             measured: `${ms(first.ms)} vs ${ms(IDEAL_MS)}`,
             ratio: first.ms / IDEAL_MS,
-            note: `wall time of pollOnce() with fetch, parse, store and classification (this process used ${ms(first.cpu)} of CPU meanwhile); ${afterFirst.ok} answered 200, ${first.failed.length} failed, ${bench.store.countItems()} items stored`,
+            note: `${ITEMS_PER_FEED} items per feed; wall time of pollOnce() with fetch, parse, store and classification (this process used ${ms(first.cpu)} of CPU meanwhile); ${afterFirst.ok} answered 200, ${first.failed.length} failed, ${bench.store.countItems()} items stored`,
           },
           1.3,
         ),

@@ -11,7 +11,11 @@ import { generateTexts } from './news-generator.js';
 
 export const FEEDS = 500;
 export const DELAY_MS = 100;
-export const ITEMS_PER_FEED = 10;
+/** Items in each feed: 10, or SITREP_BENCH_POLL_ITEMS (`SITREP_BENCH_POLL_ITEMS=30 npm run bench -- poll`). */
+export const ITEMS_PER_FEED = Number(process.env.SITREP_BENCH_POLL_ITEMS ?? 10);
+if (!Number.isInteger(ITEMS_PER_FEED) || ITEMS_PER_FEED < 1) {
+  throw new Error(`bench: SITREP_BENCH_POLL_ITEMS must be a positive integer, not "${process.env.SITREP_BENCH_POLL_ITEMS}"`);
+}
 
 /** Starts the server and serves until stdin closes. */
 async function main(): Promise<void> {
