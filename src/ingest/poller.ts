@@ -1,7 +1,7 @@
 /**
  * Polls feeds: each on its own interval, failing ones backed off, at most `concurrency` fetches at a
  * time and never two of one feed at once. A feed's failure is recorded in its health, never thrown.
- * What feeds finishing close together store commits in one transaction (group commit).
+ * Feeds that finish close together commit what they store in one transaction (group commit).
  */
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.js';

@@ -7,7 +7,7 @@ import { spanIsWord, wordHash, type WordSpans } from './words.js';
 /** One word of a compiled term: exact (plural-folded) or a prefix; an empty prefix is any word. */
 export type TermWord = { word: string; prefix: boolean };
 
-/** Scans tokens for all terms at once. */
+/** Scans the words of a text for all terms at once. */
 export type TermIndex = {
   /** Calls `onHit(termId, start)` for every term occurrence in `words`, `start` being the index of its first word. */
   scan(words: WordSpans, onHit: (termId: number, start: number) => void): void;

@@ -123,11 +123,6 @@ export function tokensOf(spans: WordSpans): Token[] {
   return tokens;
 }
 
-/** Splits folded text into words (tokensOf(wordSpans(text))). */
-export function tokenize(folded: string): Token[] {
-  return tokensOf(wordSpans(folded));
-}
-
 /**
  * True when the word at folded[start, end) is an elided article or pronoun (l', qu' before a letter or digit)
  * or the s of a possessive ('s): text and topic terms drop the same words.

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { foldText, htmlToText, termWords, tokenizeField } from '../../src/topics/fold.js';
-import { foldPlural, tokenize } from '../../src/topics/words.js';
+import { foldPlural, tokensOf, wordSpans } from '../../src/topics/words.js';
+
+const tokenize = (folded: string) => tokensOf(wordSpans(folded));
 
 const words = (text: string) => tokenizeField(text).map((t) => t.word);
 
@@ -38,7 +40,7 @@ describe('htmlToText', () => {
   });
 });
 
-describe('tokenize', () => {
+describe('words of folded text', () => {
   it('splits on dashes, so the three spellings of cessez-le-feu give the same words', () => {
     expect(words('Cessez-le-feu')).toEqual(['cessez', 'le', 'feu']);
     expect(words('cessez le feu')).toEqual(['cessez', 'le', 'feu']);
