@@ -20,3 +20,13 @@ const ROOT = checkoutRoot();
 export const DEFAULT_TOPICS_PATH = join(ROOT, 'feeds', 'topics.yaml');
 /** The CLI entry point, as `npx sitrep` runs it. */
 export const SITREP_BIN = join(ROOT, 'bin', 'sitrep.js');
+/**
+ * The feeds-wild corpus (../shared/feeds-wild): FEEDS_WILD_DIR when set (as for its test), else the shared
+ * folder next to this checkout, else the workplace's /work/shared.
+ */
+export function feedsWildDir(): string {
+  const candidates = process.env.FEEDS_WILD_DIR ? [process.env.FEEDS_WILD_DIR] : [join(ROOT, '..', 'shared', 'feeds-wild'), '/work/shared/feeds-wild'];
+  const found = candidates.find((dir) => existsSync(dir));
+  if (!found) throw new Error(`bench: the feeds-wild corpus is not at ${candidates.join(' or ')}; set FEEDS_WILD_DIR`);
+  return found;
+}

@@ -11,10 +11,10 @@ import { parseFeed } from '../src/ingest/parse-feed.js';
 import { rssFeed } from '../test/fakes/feed-server.js';
 import { openBenchStore, tempDir } from './bench-store.js';
 import { loadDefaultTopics } from './generated-topics.js';
+import { feedsWildDir } from './paths.js';
 import { generateTexts } from './news-generator.js';
 import { atMost, cpuMs, ms, type Workload } from './table.js';
 
-const WILD = '/work/shared/feeds-wild/rss-parser';
 const LARGE_ITEMS = 5_000;
 const ROUNDS = 3;
 const NOW = Date.parse('2025-06-01T12:00:00Z');
@@ -24,11 +24,12 @@ type Group = 'feeds-wild' | 'generated';
 type Input = { name: string; group: Group; bytes: Uint8Array; text: string };
 
 function inputs(): Input[] {
-  const files = readdirSync(WILD)
+  const wild = join(feedsWildDir(), 'rss-parser');
+  const files = readdirSync(wild)
     .filter((name) => /\.(rss|atom|xml|rdf)$/i.test(name))
     .sort()
     .map((name) => {
-      const bytes = readFileSync(join(WILD, name));
+      const bytes = readFileSync(join(wild, name));
       return { name, group: 'feeds-wild' as const, bytes, text: bytes.toString('utf8') };
     });
   const texts = generateTexts(LARGE_ITEMS, 2);
