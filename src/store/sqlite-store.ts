@@ -7,7 +7,6 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { NormalizedItem } from '../ingest/item.js';
-import { toFtsQuery } from './fts-query.js';
 import { applyMigrations } from './migrations.js';
 import type { FeedState, Store } from './store.js';
 
@@ -101,20 +100,7 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
     'INSERT INTO items_fts (rowid, title, summary) SELECT seq, title, summary FROM items WHERE seq >= ?',
   );
   const itemById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = ?`);
-  const recent = db.prepare<{ since: number | null; feeds: string | null; limit: number }, ItemRow>(
-    `SELECT ${ITEM_COLUMNS} FROM items
-     WHERE (@since IS NULL OR published_at >= @since)
-       AND (@feeds IS NULL OR feed_id IN (SELECT value FROM json_each(@feeds)))
-     ORDER BY published_at DESC, seq DESC LIMIT @limit`,
-  );
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM items');
-  // Title hits weigh twice summary hits; ties go to the newer item.
-  const search = db.prepare<[string, number], ItemRow>(
-    `SELECT ${ITEM_COLUMNS.split(', ').map((c) => `items.${c}`).join(', ')}
-     FROM items_fts JOIN items ON items.seq = items_fts.rowid
-     WHERE items_fts MATCH ?
-     ORDER BY bm25(items_fts, 2.0, 1.0), items.published_at DESC LIMIT ?`,
-  );
   const pruneItems = db.prepare<[number]>('DELETE FROM items WHERE fetched_at < ?');
   const pruneSeen = db.prepare<[number]>('DELETE FROM seen WHERE last_seen_at < ?');
   const stateById = db.prepare<[string], FeedStateRow>('SELECT * FROM feed_state WHERE feed_id = ?');
@@ -180,15 +166,7 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
       const row = itemById.get(id);
       return row ? toItem(row) : null;
     },
-    recentItems: ({ since, limit, feedIds }) =>
-      recent
-        .all({ since: since ?? null, feeds: feedIds ? JSON.stringify(feedIds) : null, limit })
-        .map(toItem),
     countItems: () => count.get()!.n,
-    searchItems: (query, limit) => {
-      const match = toFtsQuery(query);
-      return match === null || limit <= 0 ? [] : search.all(match, limit).map(toItem);
-    },
     prune: (now, retentionMs) => prune.immediate(now, retentionMs),
     getFeedState: (feedId) => {
       const row = stateById.get(feedId);

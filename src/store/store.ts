@@ -22,15 +22,6 @@ export type FeedState = {
   firstFetchDone: boolean;
 };
 
-/** Filters for recentItems; newest first. */
-export type RecentItemsQuery = {
-  /** Only items published at or after this time (ms since epoch). */
-  since?: number;
-  limit: number;
-  /** Only items of these feeds. */
-  feedIds?: readonly string[];
-};
-
 /** What prune removed. */
 export type PruneResult = { items: number; seen: number };
 
@@ -42,11 +33,7 @@ export type Store = {
    */
   insertItems(feedId: string, items: readonly NormalizedItem[], now?: number): NormalizedItem[];
   getItem(id: string): NormalizedItem | null;
-  /** Newest first (by publishedAt). */
-  recentItems(query: RecentItemsQuery): NormalizedItem[];
   countItems(): number;
-  /** Full-text search over title and summary; any user text is safe (never an FTS syntax error). */
-  searchItems(query: string, limit: number): NormalizedItem[];
   /**
    * Deletes items fetched before now - retentionMs and seen ids not shown by their feed since then.
    * Seen ids still shown by their feed stay, so pruning never makes such an item look new again.

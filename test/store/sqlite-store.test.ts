@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/clock.js';
 import type { NormalizedItem } from '../../src/ingest/item.js';
 import { createSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
+import { createStoryQueries } from '../../src/topics/story-store.js';
 
 const T0 = Date.parse('2025-06-01T12:00:00Z');
 const HOUR = 3_600_000;
@@ -79,27 +80,13 @@ describe('insertItems', () => {
   });
 });
 
-describe('recentItems', () => {
-  it('lists newest first, filtered by time and feed, up to the limit', () => {
-    const store = memoryStore();
-    store.insertItems('radio-okapi', [
-      makeItem({ id: 'r1', feedId: 'radio-okapi', publishedAt: T0 - 3 * HOUR }),
-      makeItem({ id: 'r2', feedId: 'radio-okapi', publishedAt: T0 - HOUR }),
-    ]);
-    store.insertItems('actualite-cd', [
-      makeItem({ id: 'a1', publishedAt: T0 - 2 * HOUR }),
-      makeItem({ id: 'a2', publishedAt: T0 - 10 * DAY }),
-    ]);
+// What /search runs: the story store's full-text query over the items the store indexed. Items in no story
+// come back as stories of their own, under their item id.
+function search(store: SqliteStore, query: string, limit = 10): string[] {
+  return createStoryQueries(store.db, new Map(), []).searchStories(query, limit).map((story) => story.id);
+}
 
-    expect(store.recentItems({ limit: 10 }).map((i) => i.id)).toEqual(['r2', 'a1', 'r1', 'a2']);
-    expect(store.recentItems({ limit: 2 }).map((i) => i.id)).toEqual(['r2', 'a1']);
-    expect(store.recentItems({ limit: 10, since: T0 - DAY }).map((i) => i.id)).toEqual(['r2', 'a1', 'r1']);
-    expect(store.recentItems({ limit: 10, feedIds: ['actualite-cd'] }).map((i) => i.id)).toEqual(['a1', 'a2']);
-    expect(store.recentItems({ limit: 10, feedIds: [] })).toEqual([]);
-  });
-});
-
-describe('searchItems', () => {
+describe('the full-text index', () => {
   function storeWithNews(): SqliteStore {
     const store = memoryStore();
     store.insertItems('actualite-cd', [
@@ -112,29 +99,29 @@ describe('searchItems', () => {
 
   it('finds accented words when searched without accents, and the reverse', () => {
     const store = storeWithNews();
-    expect(store.searchItems('negociations', 10).map((i) => i.id)).toEqual(['doha']);
-    expect(store.searchItems('NÉGOCIATIONS doha', 10).map((i) => i.id)).toEqual(['doha']);
-    expect(store.searchItems('kinshasa', 10).map((i) => i.id)).toEqual(['doha']);
+    expect(search(store, 'negociations')).toEqual(['doha']);
+    expect(search(store, 'NÉGOCIATIONS doha')).toEqual(['doha']);
+    expect(search(store, 'kinshasa')).toEqual(['doha']);
   });
 
   it('requires every word and supports a trailing * as a prefix', () => {
     const store = storeWithNews();
-    expect(store.searchItems('ceasefire doha', 10)).toEqual([]);
-    expect(store.searchItems('cease*', 10).map((i) => i.id)).toEqual(['goma']);
+    expect(search(store, 'ceasefire doha')).toEqual([]);
+    expect(search(store, 'cease*')).toEqual(['goma']);
   });
 
   it('answers hostile queries without an FTS syntax error', () => {
     const store = storeWithNews();
     for (const hostile of ['"', 'AND OR', '*', 'NEAR(', 'NEAR(goma', '"unbalanced', 'title:goma', '-goma', '^goma', '(', ')', 'goma)', "o'clock", '']) {
-      expect(() => store.searchItems(hostile, 10), hostile).not.toThrow();
+      expect(() => search(store, hostile), hostile).not.toThrow();
     }
-    expect(store.searchItems('AND OR', 10).map((i) => i.id)).toEqual(['and']);
-    expect(store.searchItems('NEAR(', 10).map((i) => i.id)).toEqual(['and']);
-    expect(store.searchItems('"', 10)).toEqual([]);
-    expect(store.searchItems('*', 10)).toEqual([]);
+    expect(search(store, 'AND OR')).toEqual(['and']);
+    expect(search(store, 'NEAR(')).toEqual(['and']);
+    expect(search(store, '"')).toEqual([]);
+    expect(search(store, '*')).toEqual([]);
     // A column filter is just two words here; no item says "title", so nothing matches.
-    expect(store.searchItems('title:goma', 10)).toEqual([]);
-    expect(store.searchItems('goma)', 10).map((i) => i.id)).toEqual(['goma']);
+    expect(search(store, 'title:goma')).toEqual([]);
+    expect(search(store, 'goma)')).toEqual(['goma']);
   });
 
   it('indexes exactly the new items of each batch, whatever was already stored', () => {
@@ -146,9 +133,9 @@ describe('searchItems', () => {
       makeItem({ id: 'bukavu', title: 'Bukavu market calm' }),
     ]);
     store.insertItems('other', [makeItem({ id: 'doha', feedId: 'other', title: 'Reprise des négociations à Doha' })]);
-    expect(store.searchItems('market', 10).map((i) => i.id).sort()).toEqual(['bukavu', 'uvira']);
-    expect(store.searchItems('goma', 10).map((i) => i.id)).toEqual(['goma']);
-    expect(store.searchItems('doha', 10).map((i) => i.id)).toEqual(['doha']);
+    expect(search(store, 'market').sort()).toEqual(['bukavu', 'uvira']);
+    expect(search(store, 'goma')).toEqual(['goma']);
+    expect(search(store, 'doha')).toEqual(['doha']);
     // The index holds one row per item: an id indexed twice would make FTS5's integrity check fail.
     expect(() => store.db.exec("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")).not.toThrow();
   });
@@ -156,9 +143,9 @@ describe('searchItems', () => {
   it('stays in step with the items table when items are pruned', () => {
     const store = storeWithNews();
     store.prune(T0 + 100 * DAY, DAY);
-    expect(store.searchItems('goma', 10)).toEqual([]);
+    expect(search(store, 'goma')).toEqual([]);
     store.insertItems('other', [makeItem({ id: 'goma2', feedId: 'other', title: 'Goma again', fetchedAt: T0 + 100 * DAY })], T0 + 100 * DAY);
-    expect(store.searchItems('goma', 10).map((i) => i.id)).toEqual(['goma2']);
+    expect(search(store, 'goma')).toEqual(['goma2']);
   });
 });
 
@@ -240,7 +227,7 @@ describe('a database file', () => {
     const second = createSqliteStore(path, createManualClock(T0 + DAY));
     open.push(second);
     expect(second.getItem('a')?.title).toBe('Cessez-le-feu à Goma');
-    expect(second.searchItems('cessez le feu', 5).map((i) => i.id)).toEqual(['a']);
+    expect(search(second, 'cessez le feu', 5)).toEqual(['a']);
     expect(second.getFeedState('actualite-cd')).toMatchObject({ etag: 'W/"abc"', firstFetchDone: true });
     expect(second.getFeedState('radio-okapi')).toMatchObject({ consecutiveFailures: 1, lastError: 'HTTP 500' });
     expect(second.insertItems('actualite-cd', [makeItem({ id: 'a' })])).toEqual([]);
