@@ -11,8 +11,9 @@ import { createRegistry } from './chat/registry.js';
 import type { ChannelRef } from './chat/command.js';
 import { createAppServices, type AppServices } from './bot-services.js';
 import type { Clock } from './clock.js';
+import type { LoadedSetup } from './config/setup.js';
 import { openCore } from './core.js';
-import type { ConfigProblem, SitrepConfig } from './config/load-config.js';
+import type { ConfigProblem } from './config/load-config.js';
 import { createDispatcher } from './delivery/dispatcher.js';
 import { createFanOut } from './delivery/fan-out.js';
 import { createDigestScheduler } from './delivery/scheduler.js';
@@ -33,8 +34,8 @@ export type AppOptions = {
   output: NodeJS.WritableStream;
   /** Replaces the database path (the demo's temporary one). */
   dbPath?: string;
-  /** Adjusts the loaded config before anything uses it (the demo points feeds at its local server). */
-  adjustConfig?: (config: SitrepConfig) => SitrepConfig;
+  /** The environment and config already loaded (the demo adjusts them first), used instead of reading them again. */
+  loaded?: LoadedSetup;
   /** Run the console even when a platform token is set (the demo does). */
   forceConsole?: boolean;
 };
@@ -55,7 +56,7 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
     clock,
     logger,
     ...(options.dbPath ? { dbPath: options.dbPath } : {}),
-    ...(options.adjustConfig ? { adjustConfig: options.adjustConfig } : {}),
+    ...(options.loaded ? { loaded: options.loaded } : {}),
   });
   if (!opened.ok) return opened;
   const { core } = opened;

@@ -5,8 +5,9 @@
  * and `demo` all begin here; src/app.ts adds delivery and the chat platforms on top.
  */
 import type { Clock } from './clock.js';
-import { readEnv, resolveConfigDir, resolveDbPath, type Env } from './config/env.js';
-import { formatProblem, loadConfig, type ConfigProblem, type SitrepConfig } from './config/load-config.js';
+import { resolveDbPath, type Env } from './config/env.js';
+import { formatProblem, type ConfigProblem, type SitrepConfig } from './config/load-config.js';
+import { loadEnvAndConfig, type LoadedSetup } from './config/setup.js';
 import { fetchFeed } from './ingest/fetch.js';
 import { parseFeed } from './ingest/parse-feed.js';
 import { createPoller, type NewItemsHandler, type Poller } from './ingest/poller.js';
@@ -24,8 +25,8 @@ export type CoreOptions = {
   logger: Logger;
   /** Replaces the database path (the demo uses a temporary one). */
   dbPath?: string;
-  /** Adjusts the loaded config before anything uses it (the demo points feeds at its local server). */
-  adjustConfig?: (config: SitrepConfig) => SitrepConfig;
+  /** The environment and config already loaded (loadEnvAndConfig), used instead of reading them again. */
+  loaded?: LoadedSetup;
 };
 
 /** The shared parts, open. */
@@ -59,13 +60,9 @@ export type PollHandlers = {
 
 /** Opens everything, or returns every config/environment problem found (nothing is opened then). */
 export async function openCore(options: CoreOptions): Promise<{ ok: true; core: Core } | { ok: false; problems: ConfigProblem[] }> {
-  const envResult = readEnv();
-  const configDir = resolveConfigDir(options.globals);
-  const loaded = await loadConfig(configDir);
-  if (!envResult.ok || !loaded.ok) {
-    return { ok: false, problems: [...(envResult.ok ? [] : envResult.problems), ...(loaded.ok ? [] : loaded.problems)] };
-  }
-  const config = options.adjustConfig ? options.adjustConfig(loaded.config) : loaded.config;
+  const loaded = options.loaded ? { ok: true as const, ...options.loaded } : await loadEnvAndConfig(options.globals);
+  if (!loaded.ok) return loaded;
+  const { env, config } = loaded;
   const dbPath = options.dbPath ?? resolveDbPath(options.globals);
   const store = createSqliteStore(dbPath, options.clock);
   const classification = classifierOptions(store.db, config.topics, options.clock);
@@ -77,7 +74,7 @@ export async function openCore(options: CoreOptions): Promise<{ ok: true; core: 
   const stories = createStoryQueries(store.db, feedTitles, matcher.topics.map((topic) => topic.id));
 
   const core: Core = {
-    env: envResult.env,
+    env,
     config,
     store,
     matcher,

@@ -2,22 +2,21 @@
  * `sitrep check-config`: validates the environment and the config folder. Prints every problem
  * (`file: path: sentence`) to stderr and exits 1, or a short summary without any secret and exits 0.
  */
-import { readEnv, resolveConfigDir, resolveDbPath, type Env } from '../config/env.js';
-import { loadConfig, type SitrepConfig } from '../config/load-config.js';
-import { formatProblem, type ConfigProblem } from '../config/problems.js';
+import { resolveDbPath, type Env } from '../config/env.js';
+import type { SitrepConfig } from '../config/load-config.js';
+import { formatProblem } from '../config/problems.js';
+import { loadEnvAndConfig } from '../config/setup.js';
 
 /** Runs the check; resolves to the exit code. */
 export async function run(globals: { config?: string; db?: string }): Promise<number> {
-  const dir = resolveConfigDir(globals);
-  const env = readEnv();
-  const loaded = await loadConfig(dir);
-  const problems: ConfigProblem[] = [...(env.ok ? [] : env.problems), ...(loaded.ok ? [] : loaded.problems)];
-  if (problems.length > 0 || !env.ok || !loaded.ok) {
+  const setup = await loadEnvAndConfig(globals);
+  if (!setup.ok) {
+    const { problems } = setup;
     for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
     process.stderr.write(`check-config: ${problems.length} problem${problems.length === 1 ? '' : 's'} found\n`);
     return 1;
   }
-  process.stdout.write(summary(loaded.config, env.env, resolveDbPath(globals)));
+  process.stdout.write(summary(setup.config, setup.env, resolveDbPath(globals)));
   return 0;
 }
 

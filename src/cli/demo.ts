@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { startApp } from '../app.js';
 import { formatDigest } from '../chat/format-digest.js';
 import { systemClock } from '../clock.js';
-import { readEnv } from '../config/env.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadEnvAndConfig } from '../config/setup.js';
 import { reportProblems } from '../core.js';
 import { startDripFeedServer } from '../demo/drip-feed-server.js';
 import { createLogger } from '../logger.js';
@@ -26,14 +25,13 @@ const DIGEST_AFTER_LAST_MS = 4_000;
 
 /** Runs the demo; resolves to the exit code. */
 export async function run(globals: { config?: string; db?: string }): Promise<number> {
-  const env = readEnv();
-  // The demo's screen is for the story; logs show only warnings unless a quieter or louder level was asked for.
-  const logger = createLogger(env.ok && env.env.logLevel !== 'info' ? env.env.logLevel : 'warn');
   const configDir = globals.config ?? DEMO_CONFIG;
-  const loaded = await loadConfig(configDir);
-  if (!loaded.ok) return reportProblems(loaded.problems, (text) => process.stderr.write(text));
+  const setup = await loadEnvAndConfig({ config: configDir });
+  if (!setup.ok) return reportProblems(setup.problems, (text) => process.stderr.write(text));
+  // The demo's screen is for the story; logs show only warnings unless a quieter or louder level was asked for.
+  const logger = createLogger(setup.env.logLevel !== 'info' ? setup.env.logLevel : 'warn');
 
-  const dripServer = await startDripFeedServer(loaded.config.feeds, systemClock);
+  const dripServer = await startDripFeedServer(setup.config.feeds, systemClock);
   const dataDir = mkdtempSync(join(tmpdir(), 'sitrep-demo-'));
   const out = process.stdout;
   const started = await startApp({
@@ -44,12 +42,15 @@ export async function run(globals: { config?: string; db?: string }): Promise<nu
     output: out,
     dbPath: globals.db ?? join(dataDir, 'sitrep.db'),
     forceConsole: true,
-    adjustConfig: (config) => ({
-      ...config,
-      feeds: dripServer.feeds,
-      // The demo releases a day's news in seconds; the hourly alert limit would fold most of it.
-      settings: { ...config.settings, alerts: { ...config.settings.alerts, perChannelPerHour: 1_000 } },
-    }),
+    loaded: {
+      env: setup.env,
+      config: {
+        ...setup.config,
+        feeds: dripServer.feeds,
+        // The demo releases a day's news in seconds; the hourly alert limit would fold most of it.
+        settings: { ...setup.config.settings, alerts: { ...setup.config.settings.alerts, perChannelPerHour: 1_000 } },
+      },
+    },
   });
   if (!started.ok) {
     await dripServer.close();
