@@ -18,15 +18,20 @@ const clashTitles = [
 ];
 const holdingTitles = ['Ceasefire largely holding in Goma, residents say', 'Truce holds for a second week in Bukavu'];
 
+/** Three clash reports over the last three days against one report of the truce holding. */
+function seedEscalating(): void {
+  seeded = seedStore();
+  seeded.add(
+    makeItem({ title: clashTitles[0]!, publishedAt: NOW - 5 * HOUR }),
+    makeItem({ title: clashTitles[1]!, publishedAt: NOW - 30 * HOUR, feedId: 'afp' }),
+    makeItem({ title: clashTitles[2]!, publishedAt: NOW - 50 * HOUR, feedId: 'rfi' }),
+    makeItem({ title: holdingTitles[0]!, publishedAt: NOW - 20 * HOUR, feedId: 'aj' }),
+  );
+}
+
 describe('buildStatusCard', () => {
   it('calls a topic escalating when the last 3 days bring more escalation than the 3 before, and says why', () => {
-    seeded = seedStore();
-    seeded.add(
-      makeItem({ title: clashTitles[0]!, publishedAt: NOW - 5 * HOUR }),
-      makeItem({ title: clashTitles[1]!, publishedAt: NOW - 30 * HOUR, feedId: 'afp' }),
-      makeItem({ title: clashTitles[2]!, publishedAt: NOW - 50 * HOUR, feedId: 'rfi' }),
-      makeItem({ title: holdingTitles[0]!, publishedAt: NOW - 20 * HOUR, feedId: 'aj' }),
-    );
+    seedEscalating();
     const card = cards().buildStatusCard('ceasefire', { now: NOW });
     expect(card.trend).toBe('escalating');
     expect(card.topicName).toBe('Ceasefire');
@@ -153,13 +158,7 @@ describe('buildStatusCard', () => {
 
 describe('statusLine', () => {
   it("says the card's verdict and reason in one line", () => {
-    seeded = seedStore();
-    seeded.add(
-      makeItem({ title: clashTitles[0]!, publishedAt: NOW - 5 * HOUR }),
-      makeItem({ title: clashTitles[1]!, publishedAt: NOW - 30 * HOUR, feedId: 'afp' }),
-      makeItem({ title: clashTitles[2]!, publishedAt: NOW - 50 * HOUR, feedId: 'rfi' }),
-      makeItem({ title: holdingTitles[0]!, publishedAt: NOW - 20 * HOUR, feedId: 'aj' }),
-    );
+    seedEscalating();
     expect(cards().statusLine('ceasefire', { now: NOW })).toBe(
       'Escalating: 3 reports of clashes despite the truce since Monday 24 Nov, against 1 of the truce holding.',
     );
