@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dayLabel, firstOccurrences, tallyWindow, trendReason, trendVerdict, type TrendEvent } from '../../src/status/trend.js';
+import { dayLabel } from '../../src/chat/format-story.js';
+import { firstOccurrences, tallyWindow, trendReason, trendVerdict, type TrendEvent } from '../../src/status/trend.js';
 
 const NOW = Date.parse('2025-11-27T12:00:00Z');
 const HOUR = 3_600_000;
