@@ -38,3 +38,20 @@ export type MessageSender = {
   /** Replace a message sent earlier (ids from a previous SendResult). */
   edit(channel: ChannelRef, messageIds: string[], message: Message): Promise<SendResult>;
 };
+
+/**
+ * Takes back the parts of a message whose later part failed for a passing reason, so the dispatcher's resend
+ * repeats nothing: deletes them newest first. Returns null when all are gone; when one cannot be deleted, a
+ * resend would repeat it, so the parts still in the chat come back (always the start of the message) with
+ * the error, for the caller to count the message as sent and log the rest as lost.
+ */
+export async function takeBackParts(ids: readonly string[], deletePart: (id: string) => Promise<unknown>): Promise<{ kept: string[]; error: unknown } | null> {
+  for (let index = ids.length - 1; index >= 0; index--) {
+    try {
+      await deletePart(ids[index]!);
+    } catch (error) {
+      return { kept: ids.slice(0, index + 1), error };
+    }
+  }
+  return null;
+}

@@ -7,7 +7,7 @@
 import { Routes } from 'discord-api-types/v10';
 import type { ChannelRef } from '../../chat/command.js';
 import type { Message } from '../../chat/message.js';
-import type { MessageSender, SendFailure, SendResult } from '../../delivery/sender.js';
+import { takeBackParts, type MessageSender, type SendFailure, type SendResult } from '../../delivery/sender.js';
 import { classifyDiscordError } from './discord-errors.js';
 import { discordParts, type DiscordPayload } from './render.js';
 
@@ -58,21 +58,11 @@ export function createDiscordSender(rest: DiscordRest, logger: SenderLogger): Me
     return { ok: true, messageIds: [...sentBefore, ...posted] };
   }
 
-  /**
-   * A part failed for a passing reason, so the dispatcher will send the message again: the parts this call
-   * posted are deleted first, or readers would get them twice. When one cannot be deleted, a resend would
-   * repeat it, so the message counts as sent and the rest is logged as lost. Newest first, so what stays in
-   * the channel is always the start of the message.
-   */
+  /** A part failed for a passing reason: the parts this call posted are taken back (takeBackParts) for the resend. */
   async function takeBack(chatId: string, posted: string[], sentBefore: string[], parts: number, failure: SendFailure): Promise<SendResult> {
-    for (let index = posted.length - 1; index >= 0; index--) {
-      try {
-        await rest.delete(Routes.channelMessage(chatId, posted[index]!));
-      } catch (error) {
-        return partlySent(chatId, [...sentBefore, ...posted.slice(0, index + 1)], parts, classifyDiscordError(error, 'edit').reason);
-      }
-    }
-    return failure;
+    const left = await takeBackParts(posted, (id) => rest.delete(Routes.channelMessage(chatId, id)));
+    if (left === null) return failure;
+    return partlySent(chatId, [...sentBefore, ...left.kept], parts, classifyDiscordError(left.error, 'edit').reason);
   }
 
   function partlySent(chatId: string, ids: string[], parts: number, reason: string): SendResult {

@@ -6,7 +6,7 @@
 import type { Api } from 'grammy';
 import type { ChannelRef } from '../../chat/command.js';
 import type { Message } from '../../chat/message.js';
-import type { MessageSender, SendFailure, SendResult } from '../../delivery/sender.js';
+import { takeBackParts, type MessageSender, type SendFailure, type SendResult } from '../../delivery/sender.js';
 import { renderTelegramHtml, TELEGRAM_TEXT_LIMIT, telegramSendOptions } from './render.js';
 import { classifyTelegramError, isNotModified } from './send-errors.js';
 import type { SendPacer } from './send-pacer.js';
@@ -94,26 +94,15 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
     return { ok: true, messageIds };
   }
 
-  /**
-   * A later chunk failed for a passing reason, so the dispatcher will send the whole message again: the
-   * chunks already in the chat are deleted first, or readers would get them twice. When one cannot be
-   * deleted, a resend would repeat it, so the partial message counts as sent and the rest is logged as lost.
-   * Newest first, so what stays in the chat is always the start of the message.
-   */
+  /** A later chunk failed for a passing reason: the chunks already in the chat are taken back (takeBackParts) for the resend. */
   async function takeBackPartial(channel: ChannelRef, messageIds: string[], chunks: number, result: SendFailure): Promise<SendResult> {
-    for (let index = messageIds.length - 1; index >= 0; index--) {
-      try {
-        await api.deleteMessage(chatIdParam(channel.chatId), Number(messageIds[index]));
-      } catch (error) {
-        const left = messageIds.slice(0, index + 1);
-        logger.warn(
-          { chatId: channel.chatId, threadId: channel.threadId, sent: left.length, chunks, reason: classifyTelegramError(error, channel, redact).reason },
-          'telegram message only partly sent: its first chunks could not be taken back, so the rest is not resent',
-        );
-        return { ok: true, messageIds: left };
-      }
-    }
-    return result;
+    const left = await takeBackParts(messageIds, (id) => api.deleteMessage(chatIdParam(channel.chatId), Number(id)));
+    if (left === null) return result;
+    logger.warn(
+      { chatId: channel.chatId, threadId: channel.threadId, sent: left.kept.length, chunks, reason: classifyTelegramError(left.error, channel, redact).reason },
+      'telegram message only partly sent: its first chunks could not be taken back, so the rest is not resent',
+    );
+    return { ok: true, messageIds: left.kept };
   }
 
   async function edit(channel: ChannelRef, messageIds: string[], message: Message): Promise<SendResult> {
