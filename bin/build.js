@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build` (and `npm ci`, through the prepare script): compiles src/ and commands/ into dist/, which
-// bin/sitrep.js runs while it is current. `--bench` (npm run bench) compiles the bench into dist/ as well. An install without dev dependencies (npm ci --omit=dev) has no
-// TypeScript compiler: then there is nothing to build with, and bin/sitrep.js runs the sources through tsx.
+// bin/sitrep.js runs while it is current; `--bench` (npm run bench) compiles the bench into dist/ as well.
+// An install without dev dependencies (npm ci --omit=dev) has no TypeScript compiler: then there is nothing
+// to build with, and bin/sitrep.js runs the sources through tsx.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
