@@ -61,7 +61,7 @@ export const pollCycle: Workload = {
         parseFeed,
         concurrency: CONCURRENCY,
         // As in the app: items are stored and classified in one transaction.
-        transaction: (fn) => bench.store.db.transaction(fn)(),
+        transaction: bench.store.transaction,
         onNewItemsInTransaction: (_feedId, items) => void bench.classifier.processNewItems(items),
       });
       const cycle = async () => {

@@ -93,7 +93,7 @@ export async function openCore(options: CoreOptions): Promise<{ ok: true; core: 
         logger: options.logger,
         // Shutdown must finish within seconds (SIGTERM); a fetch still running then is abandoned.
         stopGraceMs: 2_000,
-        transaction: (fn) => store.db.transaction(fn)(),
+        transaction: store.transaction,
         onNewItemsInTransaction: (feedId, items, context) => {
           const changes = classifier.processNewItems(items);
           handlers.stored?.(changes, { ...context, feedId, items });

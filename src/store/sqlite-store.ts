@@ -11,7 +11,16 @@ import { applyMigrations } from './migrations.js';
 import type { FeedState, Store } from './store.js';
 
 /** The Store plus the open connection, for modules that add their own tables through migrations. */
-export type SqliteStore = Store & { db: Database.Database };
+export type SqliteStore = Store & {
+  db: Database.Database;
+  /**
+   * Runs `fn` in one transaction (a savepoint when already inside one, like db.transaction). Items stored
+   * inside the outermost one are added to the full-text index once, at its end: FTS5 writes its pending
+   * terms out as a new index segment at every savepoint, so indexing feed by feed inside a batch of
+   * savepoints (the poller's group commit) wrote, and later merged, one segment per feed.
+   */
+  transaction<T>(fn: () => T): T;
+};
 
 type ItemRow = {
   id: string;
@@ -123,6 +132,25 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
        last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at`,
   );
 
+  // Inside store.transaction: the first seq not yet in the full-text index (rows from it on are this
+  // transaction's new items), or null when none are waiting; undefined outside it (index at once).
+  let unindexedFrom: number | bigint | null | undefined;
+  const deferIndexing = (firstSeq: number | bigint) => {
+    if (unindexedFrom === undefined) indexFrom.run(firstSeq);
+    // The lowest: a savepoint rolled back frees its seqs for later rows of the same transaction.
+    else if (unindexedFrom === null || firstSeq < unindexedFrom) unindexedFrom = firstSeq;
+  };
+  const indexedTransaction = db.transaction(<T>(fn: () => T): T => {
+    unindexedFrom = null;
+    try {
+      const result = fn();
+      if (unindexedFrom !== null) indexFrom.run(unindexedFrom);
+      return result;
+    } finally {
+      unindexedFrom = undefined;
+    }
+  });
+
   const insertItems = db.transaction((feedId: string, items: readonly NormalizedItem[], now: number) => {
     const fresh: NormalizedItem[] = [];
     const inBatch = new Set<string>();
@@ -150,7 +178,7 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
       }
     }
     // New rows get seq above every stored one, so they are exactly the rows from the first new seq on.
-    if (firstSeq !== null) indexFrom.run(firstSeq);
+    if (firstSeq !== null) deferIndexing(firstSeq);
     return fresh;
   });
 
@@ -161,6 +189,7 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
 
   return {
     db,
+    transaction: <T>(fn: () => T): T => (db.inTransaction ? db.transaction(fn)() : indexedTransaction(fn) as T),
     insertItems: (feedId, items, now = clock.now()) => insertItems.immediate(feedId, items, now),
     getItem: (id) => {
       const row = itemById.get(id);

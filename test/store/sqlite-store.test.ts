@@ -149,6 +149,62 @@ describe('the full-text index', () => {
   });
 });
 
+  describe('inside store.transaction, with a savepoint per feed (the poller group commit)', () => {
+    const feedsOf = (count: number) =>
+      Array.from({ length: count }, (_, f) =>
+        Array.from({ length: 5 }, (_, i) => makeItem({ id: `f${f}-${i}`, feedId: `feed-${f}`, title: `Walikale report ${f} ${i}` })),
+      );
+    const storeFeeds = (store: SqliteStore, feeds: NormalizedItem[][], failing = -1) =>
+      store.transaction(() => {
+        for (const [f, items] of feeds.entries()) {
+          try {
+            store.transaction(() => {
+              store.insertItems(`feed-${f}`, items);
+              if (f === failing) throw new Error('classification failed');
+            });
+          } catch {
+            // That feed's savepoint is undone; the others stay.
+          }
+        }
+      });
+    // FTS5 keeps one row per index segment (plus its structure rows) in items_fts_data.
+    const segmentRows = (store: SqliteStore) => store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM items_fts_data').get()!.n;
+
+    it('indexes every committed item once, and none of a feed whose savepoint was undone', () => {
+      const store = memoryStore();
+      storeFeeds(store, feedsOf(4), 1);
+      expect(search(store, 'walikale', 100)).toHaveLength(15);
+      expect(search(store, 'walikale', 100).some((id) => id.startsWith('f1-'))).toBe(false);
+      // Rows the undone savepoint freed are reused by the next feed's items; each is indexed once.
+      expect(() => store.db.exec("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")).not.toThrow();
+      store.insertItems('later', [makeItem({ id: 'later', feedId: 'later', title: 'Walikale later' })]);
+      expect(search(store, 'walikale', 100)).toHaveLength(16);
+    });
+
+    it('leaves nothing stored or indexed when the whole transaction fails', () => {
+      const store = memoryStore();
+      expect(() =>
+        store.transaction(() => {
+          store.insertItems('feed-0', feedsOf(1)[0]!);
+          throw new Error('disk full');
+        }),
+      ).toThrow('disk full');
+      expect(store.countItems()).toBe(0);
+      expect(search(store, 'walikale', 100)).toEqual([]);
+      store.insertItems('feed-0', feedsOf(1)[0]!);
+      expect(search(store, 'walikale', 100)).toHaveLength(5);
+    });
+
+    it('writes one index segment for the batch, as one plain insert of the same items does', () => {
+      const batched = memoryStore();
+      storeFeeds(batched, feedsOf(10));
+      const single = memoryStore();
+      single.insertItems('all', feedsOf(10).flat());
+      expect(search(batched, 'walikale', 100)).toHaveLength(50);
+      expect(segmentRows(batched)).toBe(segmentRows(single));
+    });
+  });
+
 describe('prune', () => {
   it('deletes old items but never lets an item still in its feed come back as new', () => {
     const store = memoryStore();
