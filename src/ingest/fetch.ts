@@ -3,9 +3,12 @@
  * limit over the whole exchange and a size cap enforced while streaming. Never throws.
  */
 import { readFileSync } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { request, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../clock.js';
 import type { FeedValidators, FetchOutcome } from './feed-result.js';
 import { fetchFile } from './fetch-file.js';
@@ -143,18 +146,21 @@ async function fetchHttp(
     const visited = new Set<string>();
     for (let redirects = 0; ; redirects++) {
       visited.add(url.href);
-      let response: Response;
+      let response: Dispatcher.ResponseData;
       try {
-        response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal });
+        // undici's request rather than fetch: the same client without the WHATWG streams and Response
+        // objects, about a third of fetch's CPU per request, which a poll of hundreds of feeds feels.
+        response = await request(url, { headers, signal: controller.signal });
       } catch (error) {
         return failure(error, 'connecting');
       }
-      const { status } = response;
+      const { statusCode: status, body: stream } = response;
+      const header = (name: string) => headerValue(response.headers, name);
 
       if (status >= 300 && status < 400 && status !== 304) {
-        await discard(response);
-        const location = response.headers.get('location');
-        if (!location) return { ok: false, status, reason: `${statusLine(response)} without a Location header` };
+        discard(stream);
+        const location = header('location');
+        if (!location) return { ok: false, status, reason: `${statusLine(status)} without a Location header` };
         let next: URL;
         try {
           next = new URL(location, url);
@@ -170,10 +176,10 @@ async function fetchHttp(
         continue;
       }
 
-      const etag = response.headers.get('etag');
-      const lastModified = response.headers.get('last-modified');
+      const etag = header('etag');
+      const lastModified = header('last-modified');
       if (status === 304) {
-        await discard(response);
+        discard(stream);
         // A 304 may omit validators; the ones we sent are still the current ones then.
         return {
           ok: true,
@@ -183,28 +189,31 @@ async function fetchHttp(
         };
       }
       if (status < 200 || status >= 300) {
-        await discard(response);
-        const outcome: FetchOutcome = { ok: false, status, reason: statusLine(response) };
+        discard(stream);
+        const outcome: FetchOutcome = { ok: false, status, reason: statusLine(status) };
         if (status === 429 || status === 503) {
-          const wait = parseRetryAfter(response.headers.get('retry-after'), clock.now());
+          const wait = parseRetryAfter(header('retry-after'), clock.now());
           if (wait !== null) outcome.retryAfterMs = wait;
         }
         return outcome;
       }
 
-      const declared = Number(response.headers.get('content-length'));
+      const declared = Number(header('content-length'));
       if (Number.isFinite(declared) && declared > maxBytes) {
-        await discard(response);
+        discard(stream);
         return { ok: false, status, reason: `body larger than ${maxBytes} bytes` };
       }
-      const body = await readCapped(response, maxBytes, controller);
+      const raw = await readCapped(stream, maxBytes);
+      if (raw === 'too-large') return { ok: false, status, reason: `body larger than ${maxBytes} bytes` };
+      if (raw instanceof Error) return failure(raw, 'reading the body');
+      const body = decodeContent(raw, header('content-encoding'), maxBytes);
       if (body === 'too-large') return { ok: false, status, reason: `body larger than ${maxBytes} bytes` };
-      if (body instanceof Error) return failure(body, 'reading the body');
+      if (body instanceof Error) return { ok: false, status, reason: `could not decode the compressed body (${body.message})` };
       return {
         ok: true,
         status: 200,
         body,
-        contentType: response.headers.get('content-type'),
+        contentType: header('content-type'),
         etag,
         lastModified,
         finalUrl: url.href,
@@ -216,53 +225,81 @@ async function fetchHttp(
   }
 }
 
-/** Reads the (already decoded) body chunk by chunk and stops as soon as it passes maxBytes. */
-async function readCapped(
-  response: Response,
-  maxBytes: number,
-  controller: AbortController,
-): Promise<Uint8Array | 'too-large' | Error> {
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+/**
+ * Drops a body we do not read: an unfinished one closes its socket, so a server that keeps sending
+ * stops. undici reports the early end as an error on the stream, which nobody waits for here.
+ */
+function discard(stream: Readable): void {
+  stream.on('error', () => {});
+  stream.destroy();
+}
+
+/** One response header as a string (the first, when the server repeated it), null when absent. */
+function headerValue(headers: IncomingHttpHeaders, name: string): string | null {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+/**
+ * Reads the body as it came over the wire, chunk by chunk, and stops as soon as it passes maxBytes
+ * (discarding the rest closes the socket, so the server stops sending instead of us draining it).
+ */
+async function readCapped(stream: Readable, maxBytes: number): Promise<Uint8Array | 'too-large' | Error> {
+  const chunks: Buffer[] = [];
   let total = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      total += chunk.byteLength;
       if (total > maxBytes) {
-        // Aborting closes the socket, so the server stops sending instead of us draining it.
-        controller.abort();
-        await reader.cancel().catch(() => undefined);
+        discard(stream);
         return 'too-large';
       }
-      chunks.push(value);
+      chunks.push(chunk);
     }
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
-  if (chunks.length === 1 && chunks[0]) return chunks[0];
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
+
+/**
+ * Undoes the Content-Encoding (gzip, deflate, br, in the order they were applied), letting the decoded
+ * body grow to maxBytes at most: a small compressed body can expand a thousandfold. Unknown codings are
+ * left as they are (the parser sniffs a gzip body the server did not label).
+ */
+function decodeContent(raw: Uint8Array, contentEncoding: string | null, maxBytes: number): Uint8Array | 'too-large' | Error {
+  if (!contentEncoding) return raw;
+  const codings = contentEncoding.toLowerCase().split(',').map((coding) => coding.trim()).reverse();
+  let body = raw;
+  try {
+    for (const coding of codings) {
+      const limit = { maxOutputLength: maxBytes + 1 };
+      if (coding === 'gzip' || coding === 'x-gzip') body = gunzipSync(body, limit);
+      else if (coding === 'br') body = brotliDecompressSync(body, limit);
+      // "deflate" should be zlib-wrapped, but servers also send raw deflate: the zlib header tells them apart.
+      else if (coding === 'deflate') body = isZlibHeader(body) ? inflateSync(body, limit) : inflateRawSync(body, limit);
+      if (body.byteLength > maxBytes) return 'too-large';
+    }
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return 'too-large';
+    return error instanceof Error ? error : new Error(String(error));
   }
   return body;
 }
 
-/** Releases a response whose body we do not want, so the connection is not held open. */
-async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
+/** True when the bytes start with a zlib header (RFC 1950): deflate method and a valid check value. */
+function isZlibHeader(bytes: Uint8Array): boolean {
+  const cmf = bytes[0];
+  const flg = bytes[1];
+  return cmf !== undefined && flg !== undefined && (cmf & 0x0f) === 8 && (cmf * 256 + flg) % 31 === 0;
 }
 
-function statusLine(response: Response): string {
-  const text = response.statusText || STATUS_CODES[response.status] || '';
-  return text ? `HTTP ${response.status} ${text}` : `HTTP ${response.status}`;
+function statusLine(status: number): string {
+  const text = STATUS_CODES[status] ?? '';
+  return text ? `HTTP ${status} ${text}` : `HTTP ${status}`;
 }
 
-/** Turns undici's "fetch failed" (the real cause is nested) into a short plain reason. */
+/** Turns a network error (undici's, or one nested as its cause) into a short plain reason. */
 function networkReason(error: unknown, during: string): string {
   const cause = (error as { cause?: unknown } | null)?.cause ?? error;
   const code = String((cause as { code?: unknown } | null)?.code ?? '');
@@ -289,10 +326,6 @@ function networkReason(error: unknown, during: string): string {
     case 'ENETUNREACH':
       return 'host unreachable';
   }
-  if (code.startsWith('Z_') || /incorrect header check|invalid (block|distance|stored)|unexpected end of file|decompress/i.test(message)) {
-    return `could not decode the compressed body (${message})`;
-  }
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) return `TLS error: ${message}`;
-  if (message === 'bad port') return 'port blocked by the fetch standard';
   return `network error while ${during}: ${message}`;
 }

@@ -80,6 +80,29 @@ describe('fetchFeed over HTTP', () => {
     expect(outcome.ok && outcome.status === 200 && Buffer.from(outcome.body).equals(gz)).toBe(true);
   });
 
+  it('decodes gzip, br and deflate bodies, and raw deflate sent as "deflate"', async () => {
+    for (const encoding of ['gzip', 'br', 'deflate'] as const) {
+      server.route(`/coded-${encoding}.xml`, { body: feedXml, encoding });
+      expect(text(await fetchFeed(server.url(`/coded-${encoding}.xml`), none)), encoding).toBe(feedXml);
+    }
+    const { deflateRawSync } = await import('node:zlib');
+    server.route('/raw-deflate.xml', { body: deflateRawSync(feedXml), headers: { 'content-encoding': 'deflate' } });
+    expect(text(await fetchFeed(server.url('/raw-deflate.xml'), none))).toBe(feedXml);
+  });
+
+  it('reports a body that says gzip but is not, and caps what a small compressed body expands to', async () => {
+    server.route('/bad-gzip.xml', { body: feedXml, headers: { 'content-encoding': 'gzip' } });
+    const bad = await fetchFeed(server.url('/bad-gzip.xml'), none);
+    expect(bad).toMatchObject({ ok: false, status: 200 });
+    expect(!bad.ok && bad.reason).toMatch(/^could not decode the compressed body \(.+\)$/);
+
+    const { gzipSync } = await import('node:zlib');
+    const bomb = gzipSync(Buffer.alloc(20_000_000, 0x20));
+    expect(bomb.byteLength).toBeLessThan(100_000);
+    server.route('/bomb.xml', { body: bomb, headers: { 'content-encoding': 'gzip' } });
+    expect(await fetchFeed(server.url('/bomb.xml'), none)).toEqual({ ok: false, status: 200, reason: 'body larger than 5000000 bytes' });
+  });
+
   it('times out within the limit when the server is slow to answer', async () => {
     server.route('/slow.xml', { body: feedXml, delayMs: 3000 });
     const { value, ms } = await timed(() => fetchFeed(server.url('/slow.xml'), none, { timeoutMs: 200 }));
