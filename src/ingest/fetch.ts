@@ -1,6 +1,7 @@
 /**
  * Fetches one feed over HTTP(S) or from a file: conditional GET, redirects followed by hand, a time
- * limit over the whole exchange and a size cap enforced while streaming. Never throws.
+ * limit over the whole exchange, and a size cap enforced while streaming and again while decompressing.
+ * Never throws.
  */
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
