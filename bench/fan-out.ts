@@ -11,7 +11,7 @@ import { createRegistry } from '../src/chat/registry.js';
 import { textMessage } from '../src/chat/message.js';
 import { formatAlert } from '../src/chat/format-story.js';
 import { systemClock } from '../src/clock.js';
-import { defaultSettings } from '../src/config/settings-schema.js';
+import { settingsFileSchema, toSettings } from '../src/config/settings-schema.js';
 import { createDispatcher } from '../src/delivery/dispatcher.js';
 import { createFanOut } from '../src/delivery/fan-out.js';
 import { createSubscriptions } from '../src/delivery/subscriptions.js';
@@ -38,7 +38,7 @@ export const fanOut: Workload = {
     const dir = tempDir('fan-out');
     const topics = loadDefaultTopics();
     const bench = openBenchStore(join(dir.path, 'fan-out.db'), topics, systemClock);
-    const settings = defaultSettings();
+    const settings = toSettings(settingsFileSchema.parse({ telegram: { perSecond: PER_SECOND } }));
     try {
       const db = bench.store.db;
       const subscriptions = createSubscriptions(db, systemClock, { digestTime: settings.digest.time, timezone: settings.digest.timezone });
@@ -52,8 +52,8 @@ export const fanOut: Workload = {
         registry: createRegistry(commands),
         services: createFakeServices(),
         logger: silent,
-        // The fake's limit, as an operator with a raised broadcast limit would configure it.
-        pace: { perSecond: PER_SECOND, perChatPerMinute: 20 },
+        // The fake's limit, set as an operator with a raised broadcast limit sets it (settings.yaml telegram.perSecond).
+        pace: settings.telegram,
       });
       const stories = createStoryQueries(db, new Map([['wire', 'Wire']]), topics.topics.map((t) => t.id));
       const dispatcher = createDispatcher({

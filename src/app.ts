@@ -68,6 +68,7 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
 
   const platforms: ChatPlatform[] = await createPlatforms({
     env,
+    telegramPace: config.settings.telegram,
     registry,
     services: appServices.services,
     logger,

@@ -1,5 +1,5 @@
 /**
- * settings.yaml: optional tuning of alerts, delivery, digests, storage and polling. Every key is optional;
+ * settings.yaml: optional tuning of alerts, delivery, digests, storage, polling and Telegram's send pace. Every key is optional;
  * an absent file means every default below.
  */
 import { z } from 'zod';
@@ -55,6 +55,16 @@ const pollSchema = z
   })
   .prefault({});
 
+// Telegram's documented limits for bots (about 30 messages a second, 20 a minute into one group). A bot
+// allowed more (paid broadcasts go to 1,000 a second) says so here; sending faster than allowed only
+// buys 429s and their retry_after waits.
+const telegramSchema = z
+  .strictObject({
+    perSecond: z.number().int().min(1).max(1000).default(30).meta({ description: 'Most messages the bot sends per second, over all chats.' }),
+    perChatPerMinute: z.number().int().min(1).max(1000).default(20).meta({ description: 'Most messages per minute into one group or channel.' }),
+  })
+  .prefault({});
+
 /** The whole settings.yaml file. */
 export const settingsFileSchema = z
   .strictObject({
@@ -63,6 +73,7 @@ export const settingsFileSchema = z
     digest: digestSchema,
     storage: storageSchema,
     poll: pollSchema,
+    telegram: telegramSchema,
   })
   // Across two fields, so checked once the file is otherwise valid (the durations are milliseconds by then).
   .superRefine(
@@ -89,6 +100,7 @@ export type Settings = {
   digest: { time: string; timezone: string; maxStoriesPerTopic: number };
   storage: { retentionMs: number };
   poll: { backoffMaxMs: number };
+  telegram: { perSecond: number; perChatPerMinute: number };
 };
 
 /** Renames parsed durations to their `…Ms` names. */
@@ -107,6 +119,7 @@ export function toSettings(file: SettingsFile): Settings {
     digest: { ...file.digest },
     storage: { retentionMs: file.storage.retention },
     poll: { backoffMaxMs: file.poll.backoffMax },
+    telegram: { ...file.telegram },
   };
 }
 

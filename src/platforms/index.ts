@@ -7,6 +7,7 @@ import type { ChannelRef } from '../chat/command.js';
 import type { CommandRegistry } from '../chat/registry.js';
 import type { BotServices } from '../chat/services.js';
 import type { Env } from '../config/env.js';
+import type { Settings } from '../config/settings-schema.js';
 import type { MessageSender } from '../delivery/sender.js';
 import type { Logger } from '../logger.js';
 import type { KeyValue } from '../store/key-value.js';
@@ -17,6 +18,8 @@ export type ChatPlatform = { sender: MessageSender; start(): Promise<void>; stop
 /** What the platforms are built from. */
 export type PlatformDeps = {
   env: Env;
+  /** settings.yaml's telegram section: how fast the Telegram sender may go. */
+  telegramPace: Settings['telegram'];
   registry: CommandRegistry;
   services: BotServices;
   logger: Logger;
@@ -36,6 +39,7 @@ export async function createPlatforms(deps: PlatformDeps): Promise<ChatPlatform[
         token: env.telegram.token,
         apiRoot: env.telegram.apiRoot,
         webhook: env.telegram.webhook,
+        pace: deps.telegramPace,
         registry: deps.registry,
         services: deps.services,
         logger: deps.logger.child({ platform: 'telegram' }),
