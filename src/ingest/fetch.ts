@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../clock.js';
 import type { FeedValidators, FetchOutcome } from './feed-result.js';
 import { fetchFile } from './fetch-file.js';
@@ -31,6 +31,10 @@ export type FetchOptions = {
   /** Cancels the fetch; the outcome is then `{ ok: false, reason: 'aborted' }`. */
   signal?: AbortSignal;
 };
+
+// undici takes about 70 ms to load: commands that never fetch (status, digest, match) should not wait for it.
+let undici: Promise<{ request: typeof import('undici').request }> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
 
 /** The defaults applied by fetchFeed. */
 const fetchDefaults = { timeoutMs: 15_000, maxBytes: 5_000_000, maxRedirects: 5 } as const;
@@ -143,6 +147,7 @@ async function fetchHttp(
   if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
 
   try {
+    const { request } = await loadUndici();
     let url = start;
     const visited = new Set<string>();
     for (let redirects = 0; ; redirects++) {
