@@ -1,6 +1,6 @@
 /**
- * settings.yaml: optional tuning of alerts, delivery, digests, storage, polling and Telegram's send pace. Every key is optional;
- * an absent file means every default below.
+ * settings.yaml: optional tuning of alerts, delivery, digests, storage, polling and Telegram's send pace.
+ * Every key is optional; an absent file means every default below.
  */
 import { z } from 'zod';
 import { canonicalTimezone } from '../time-zone.js';
