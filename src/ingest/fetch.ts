@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, request as undiciRequest } from 'undici';
 import { systemClock, type Clock } from '../clock.js';
 import type { FeedValidators, FetchOutcome } from './feed-result.js';
 import { fetchFile } from './fetch-file.js';
@@ -33,7 +33,7 @@ export type FetchOptions = {
 };
 
 // undici takes about 70 ms to load: commands that never fetch (status, digest, match) should not wait for it.
-let undici: Promise<{ request: typeof import('undici').request }> | undefined;
+let undici: Promise<{ request: typeof undiciRequest }> | undefined;
 const loadUndici = () => (undici ??= import('undici'));
 
 /** The defaults applied by fetchFeed. */
