@@ -1,0 +1,69 @@
+/**
+ * An HTTP response body, from the wire to the bytes the parser gets: read with a size cap, decompressed
+ * with a cap on what it expands to, or dropped without draining it.
+ */
+import type { Readable } from 'node:stream';
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+
+/**
+ * Drops a body we do not read: an unfinished one closes its socket, so a server that keeps sending
+ * stops. undici reports the early end as an error on the stream, which nobody waits for here.
+ */
+export function discard(stream: Readable): void {
+  stream.on('error', () => {});
+  stream.destroy();
+}
+
+/**
+ * Reads the body as it came over the wire, chunk by chunk, and stops as soon as it passes maxBytes
+ * (discarding the rest closes the socket, so the server stops sending instead of us draining it).
+ */
+export async function readCapped(stream: Readable, maxBytes: number): Promise<Uint8Array | 'too-large' | Error> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        discard(stream);
+        return 'too-large';
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
+
+/**
+ * Undoes the Content-Encoding (gzip, deflate, br, in the order they were applied), letting the decoded
+ * body grow to maxBytes at most: a small compressed body can expand a thousandfold. Unknown codings are
+ * left as they are (the parser sniffs a gzip body the server did not label).
+ */
+export function decodeContent(raw: Uint8Array, contentEncoding: string | null, maxBytes: number): Uint8Array | 'too-large' | Error {
+  if (!contentEncoding) return raw;
+  const codings = contentEncoding.toLowerCase().split(',').map((coding) => coding.trim()).reverse();
+  let body = raw;
+  try {
+    for (const coding of codings) {
+      const limit = { maxOutputLength: maxBytes + 1 };
+      if (coding === 'gzip' || coding === 'x-gzip') body = gunzipSync(body, limit);
+      else if (coding === 'br') body = brotliDecompressSync(body, limit);
+      // "deflate" should be zlib-wrapped, but servers also send raw deflate: the zlib header tells them apart.
+      else if (coding === 'deflate') body = isZlibHeader(body) ? inflateSync(body, limit) : inflateRawSync(body, limit);
+      if (body.byteLength > maxBytes) return 'too-large';
+    }
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return 'too-large';
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  return body;
+}
+
+/** True when the bytes start with a zlib header (RFC 1950): deflate method and a valid check value. */
+function isZlibHeader(bytes: Uint8Array): boolean {
+  const cmf = bytes[0];
+  const flg = bytes[1];
+  return cmf !== undefined && flg !== undefined && (cmf & 0x0f) === 8 && (cmf * 256 + flg) % 31 === 0;
+}
