@@ -4,7 +4,8 @@
  * subscribe, alerts and their edits, forum topics, escaping, digests, 429 / 403 / migration, SIGTERM.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeTelegram, parseTelegramHtml } from '../fakes/telegram-api.js';
+import { startFakeTelegram } from '../fakes/telegram-api.js';
+import { parseTelegramHtml } from '../fakes/telegram-html.js';
 import type { FakeUserMessage } from '../fakes/telegram-api.js';
 import { startFeedServer } from '../fakes/feed-server.js';
 import {

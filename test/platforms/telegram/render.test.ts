@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Bot } from 'grammy';
 import { renderTelegramHtml, telegramSendOptions, TELEGRAM_TEXT_LIMIT } from '../../../src/platforms/telegram/render.js';
 import type { Block, Message, Span } from '../../../src/chat/message.js';
-import { parseTelegramHtml, startFakeTelegram } from '../../fakes/telegram-api.js';
+import { startFakeTelegram } from '../../fakes/telegram-api.js';
+import { parseTelegramHtml } from '../../fakes/telegram-html.js';
 
 const ALLOWED_TAGS = new Set(['b', 'i', 'u', 's', 'code', 'pre', 'a', 'blockquote']);
 const ALLOWED_ENTITIES = new Set(['bold', 'italic', 'underline', 'strikethrough', 'code', 'pre', 'text_link', 'blockquote']);
