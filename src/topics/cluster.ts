@@ -48,8 +48,6 @@ export type Clusterer = {
   add(item: ClusterItem, now: number): ClusterAssignment;
   /** Takes an item out of its story (an emptied story disappears); no-op when it is in none. */
   remove(itemId: string): void;
-  /** The story of an item, or null. */
-  clusterOf(itemId: string): string | null;
   /** Re-reads a story's topics from its items' matches (after a re-match). */
   refreshTopics(clusterId: string): void;
 };
@@ -253,7 +251,6 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
         refreshTopics(row.cluster_id);
       }
     },
-    clusterOf: (itemId) => sketchOf.get(itemId)?.cluster_id ?? null,
     refreshTopics,
   };
 }
