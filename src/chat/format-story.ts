@@ -122,8 +122,3 @@ export function formatAlert(stories: readonly StoryView[], options: { folded?: n
   }
   return { kind: 'alert', blocks, linkPreviews: stories.length === 1 };
 }
-
-/** The alert re-rendered after more outlets reported the story ("Reuters +2 sources"), for an edit. */
-export function formatAlertUpdate(story: StoryView, options: { now?: number } = {}): Message {
-  return formatAlert([story], options);
-}

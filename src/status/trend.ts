@@ -16,9 +16,6 @@
 import { dayLabel } from '../chat/format-story.js';
 import type { StatusCardView } from '../chat/views.js';
 
-// Re-exported: the day label is part of what a trend reason says.
-export { dayLabel };
-
 /** One occurrence of a signal, as the story store reports it. */
 export type TrendEvent = {
   itemId: string;

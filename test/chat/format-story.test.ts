@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   absoluteTime,
   formatAlert,
-  formatAlertUpdate,
   formatStories,
   relativeTime,
   sourcesLabel,
@@ -70,7 +69,7 @@ describe('story formatting', () => {
   });
 
   it('re-renders an alert with the grown source count for an edit', () => {
-    const update = formatAlertUpdate(makeStory({ sources: ['Reuters', 'AFP', 'BBC'] }), { now: NOW });
+    const update = formatAlert([makeStory({ sources: ['Reuters', 'AFP', 'BBC'] })], { now: NOW });
     expect(update.blocks[1]).toEqual({ type: 'note', spans: [{ text: 'Reuters +2 sources · 3 h ago (1 Jun 09:00 UTC)' }] });
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Events, type APIEmbed } from 'discord.js';
 import type { ChannelRef } from '../../../src/chat/command.js';
-import { formatAlert, formatAlertUpdate } from '../../../src/chat/format-story.js';
+import { formatAlert } from '../../../src/chat/format-story.js';
 import { createDiscordPlatform, type DiscordPlatform, type KeyValue } from '../../../src/platforms/discord/discord-platform.js';
 import { startFakeDiscord, type FakeDiscord, type FakeGuild } from '../../fakes/discord-api.js';
 import { createFakeServices, makeStory, registry } from '../../commands/fake-services.js';
@@ -53,7 +53,7 @@ describe('Discord sender against the fake Discord', () => {
     expect(embedText(stored?.embeds)).not.toContain('+1 source');
 
     const grown = { ...story, sources: ['Reuters', 'Al Jazeera'] };
-    const edited = await platform.sender.edit(channel, sent.messageIds, formatAlertUpdate(grown));
+    const edited = await platform.sender.edit(channel, sent.messageIds, formatAlert([grown]));
     expect(edited).toEqual({ ok: true, messageIds: sent.messageIds });
     const after = fake.messages(guild.textChannelId).find((m) => m.id === sent.messageIds[0]);
     expect(embedText(after?.embeds)).toContain('Reuters +1 source');

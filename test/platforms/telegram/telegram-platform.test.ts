@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelRef } from '../../../src/chat/command.js';
-import { formatAlert, formatAlertUpdate } from '../../../src/chat/format-story.js';
+import { formatAlert } from '../../../src/chat/format-story.js';
 import type { Message } from '../../../src/chat/message.js';
 import { createTelegramPlatform } from '../../../src/platforms/telegram/telegram-platform.js';
 import type { TelegramPlatform } from '../../../src/platforms/telegram/telegram-platform.js';
@@ -174,7 +174,7 @@ describe('the Telegram platform with the real grammY against the fake Bot API', 
     const ids = sent.ok ? sent.messageIds : [];
     expect(ids).toHaveLength(1);
 
-    const update = formatAlertUpdate({ ...story, sources: ['Reuters', 'AFP'] });
+    const update = formatAlert([{ ...story, sources: ['Reuters', 'AFP'] }]);
     const edited = await platform.sender.edit(channel, ids, update);
     expect(edited).toEqual({ ok: true, messageIds: ids });
     const [message] = fake.sentMessages(501);
