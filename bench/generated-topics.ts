@@ -10,7 +10,6 @@ import { topicsFileSchema, type TopicsFile } from '../src/config/topics-schema.j
 import { DEFAULT_TOPIC_PHRASES, madeUpName } from './news-generator.js';
 import { DEFAULT_TOPICS_PATH } from './paths.js';
 
-
 /** The default topics, validated like the loader does. */
 export function loadDefaultTopics(): TopicsFile {
   return topicsFileSchema.parse(parse(readFileSync(DEFAULT_TOPICS_PATH, 'utf8')));

@@ -39,7 +39,11 @@ const IES = 3;
  * Deliberately crude: it only has to treat terms and text the same way.
  */
 export function foldPlural(word: string): string {
-  const cut = pluralCut(word, 0, word.length);
+  return withoutCut(word, pluralCut(word, 0, word.length));
+}
+
+/** `word` with its plural cut applied: unchanged (0), without its final s (1), or "ies" turned into "y". */
+function withoutCut(word: string, cut: number): string {
   return cut === 0 ? word : cut === IES ? `${word.slice(0, -3)}y` : word.slice(0, -cut);
 }
 
@@ -117,8 +121,7 @@ export function tokensOf(spans: WordSpans): Token[] {
   const tokens: Token[] = [];
   for (let k = 0; k < spans.count; k++) {
     const raw = spans.text.slice(spans.start[k], spans.end[k]);
-    const cut = spans.cut[k]!;
-    tokens.push({ word: cut === 0 ? raw : cut === IES ? `${raw.slice(0, -3)}y` : raw.slice(0, -cut), raw });
+    tokens.push({ word: withoutCut(raw, spans.cut[k]!), raw });
   }
   return tokens;
 }
