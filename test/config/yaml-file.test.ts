@@ -1,0 +1,76 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { readYamlFile } from '../../src/config/yaml-file.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function read(text: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'sitrep-yaml-'));
+  dirs.push(dir);
+  const file = join(dir, 'sources.yaml');
+  await writeFile(file, text);
+  return readYamlFile(file);
+}
+
+async function dataOf(text: string): Promise<unknown> {
+  const result = await read(text);
+  if (!result.ok) throw new Error(`expected ${JSON.stringify(text)} to parse: ${result.problems[0]?.message}`);
+  return result.yaml.data;
+}
+
+// Files of the shapes people write, and the scalars where YAML parsers are known to part ways.
+const DOCUMENTS = [
+  'defaults:\n  interval: 5m\n  concurrency: 16\nfeeds:\n  - id: okapi\n    url: https://www.radiookapi.net/rss.xml\n    language: fr\n    enabled: false\n',
+  'topics:\n  - id: m23\n    name: "M23: the rebellion"\n    any: [M23, AFC/M23, "Mouvement du 23 mars"]\n    none:\n      - Gaza\n',
+  'a: 010\nb: 0o10\nc: 0x1F\nd: 1_000\ne: .5\nf: +1\ng: 1e3\nh: .inf\ni: ~\nj: Null\nk: yes\nl: On\nm: 2026-01-01\nn: 12:30\n',
+  "o: 'it''s'\np: !!str 5\nr: 1.0\ns: TRUE\nt: 'x # y' # comment\nu: |\n  line one\n  line two\nv: >\n  folded\n  text\n",
+  'x: &base {interval: 5m}\ny: *base\n',
+  '\uFEFFfeeds: []\n',
+  '',
+  '# only a comment\n',
+];
+
+describe('readYamlFile', () => {
+  it('gives the same data as the yaml package for every document', async () => {
+    for (const text of DOCUMENTS) expect(await dataOf(text), JSON.stringify(text)).toEqual(parse(text) ?? {});
+  });
+
+  it('honours a %YAML 1.1 directive, under which yes and on are booleans', async () => {
+    expect(await dataOf('%YAML 1.1\n---\nenabled: yes\nother: on\n')).toEqual({ enabled: true, other: true });
+  });
+
+  it('reads a value with a tag it does not know as the yaml package does (its plain value)', async () => {
+    expect(await dataOf('url: !feed https://example.org/rss\n')).toEqual({ url: 'https://example.org/rss' });
+  });
+
+  it('finds the line of a path and of a key in a file that parsed', async () => {
+    const result = await read('defaults:\n  interval: 5m\nfeeds:\n  - id: okapi\n    url: https://example.org/rss\n\n  - id: wire\n    url: x\n');
+    if (!result.ok) throw new Error('expected the file to parse');
+    expect(result.yaml.lineOf(['feeds', 1, 'url'])).toBe(8);
+    expect(result.yaml.lineOf(['feeds', 1], 'id')).toBe(7);
+    expect(result.yaml.lineOf(['defaults'], 'interval')).toBe(2);
+    // A key that is not there: the line of the mapping that should hold it.
+    expect(result.yaml.lineOf(['feeds', 0, 'language'])).toBe(4);
+  });
+
+  it('names the usual slips with line, column and what to do', async () => {
+    const colon = await read('feeds:\n  - id: okapi\n    name: Radio Okapi: news\n');
+    expect(colon).toMatchObject({
+      ok: false,
+      problems: [{ line: 3, message: expect.stringContaining('(put a value that contains ": " in quotes)') }],
+    });
+    const tab = await read('feeds:\n\t- id: okapi\n');
+    expect(tab).toMatchObject({ ok: false, problems: [expect.objectContaining({ line: 2, message: expect.stringContaining('(indent with spaces)') })] });
+  });
+
+  it('refuses a mapping that repeats a key, saying which', async () => {
+    const result = await read('feeds:\n  - id: okapi\n    id: wire\n');
+    expect(result).toMatchObject({ ok: false, problems: [{ line: 3, message: expect.stringMatching(/unique/i) }] });
+  });
+});
