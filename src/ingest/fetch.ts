@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Dispatcher, request as undiciRequest } from 'undici';
 import { systemClock, type Clock } from '../clock.js';
 import type { FeedValidators, FetchOutcome } from './feed-result.js';
 import { fetchFile } from './fetch-file.js';
 import { decodeContent, discard, readCapped } from './http-body.js';
+import { httpGet, type HttpResponse } from './http-get.js';
 import { parseRetryAfter } from './retry-after.js';
 import { errorText } from '../error-text.js';
 
@@ -30,10 +30,6 @@ export type FetchOptions = {
   /** Cancels the fetch; the outcome is then `{ ok: false, reason: 'aborted' }`. */
   signal?: AbortSignal;
 };
-
-// undici takes about 70 ms to load: commands that never fetch (status, digest, match) should not wait for it.
-let undici: Promise<{ request: typeof undiciRequest }> | undefined;
-const loadUndici = () => (undici ??= import('undici'));
 
 /** The defaults applied by fetchFeed. */
 const fetchDefaults = { timeoutMs: 15_000, maxBytes: 5_000_000, maxRedirects: 5 } as const;
@@ -146,20 +142,17 @@ async function fetchHttp(
   if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
 
   try {
-    const { request } = await loadUndici();
     let url = start;
     const visited = new Set<string>();
     for (let redirects = 0; ; redirects++) {
       visited.add(url.href);
-      let response: Dispatcher.ResponseData;
+      let response: HttpResponse;
       try {
-        // undici's request rather than fetch: the same client without the WHATWG streams and Response
-        // objects, about a third of fetch's CPU per request, which a poll of hundreds of feeds feels.
-        response = await request(url, { headers, signal: controller.signal });
+        response = await httpGet(url, headers, controller.signal);
       } catch (error) {
         return failure(error, 'connecting');
       }
-      const { statusCode: status, body: stream } = response;
+      const { status, body: stream } = response;
       const header = (name: string) => headerValue(response.headers, name);
 
       if (status >= 300 && status < 400 && status !== 304) {
@@ -241,7 +234,7 @@ function statusLine(status: number): string {
   return text ? `HTTP ${status} ${text}` : `HTTP ${status}`;
 }
 
-/** Turns a network error (undici's, or one nested as its cause) into a short plain reason. */
+/** Turns a network error (Node's, or one nested as its cause) into a short plain reason. */
 function networkReason(error: unknown, during: string): string {
   const cause = (error as { cause?: unknown } | null)?.cause ?? error;
   const code = String((cause as { code?: unknown } | null)?.code ?? '');
@@ -255,15 +248,8 @@ function networkReason(error: unknown, during: string): string {
     case 'ECONNRESET':
     case 'EPIPE':
       return `connection reset while ${during}`;
-    case 'UND_ERR_SOCKET':
-    case 'UND_ERR_CLOSED':
-      return `connection closed by the server while ${during}`;
     case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
       return 'connection timed out';
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return `server stopped responding while ${during}`;
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'host unreachable';

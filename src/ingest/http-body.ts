@@ -7,7 +7,7 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'n
 
 /**
  * Drops a body we do not read: an unfinished one closes its socket, so a server that keeps sending
- * stops. undici reports the early end as an error on the stream, which nobody waits for here.
+ * stops. The stream reports the early end as an error, which nobody waits for here.
  */
 export function discard(stream: Readable): void {
   stream.on('error', () => {});

@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { FeedValidators } from '../../src/ingest/feed-result.js';
+import { fetchFeed } from '../../src/ingest/fetch.js';
+
+const none: FeedValidators = { etag: null, lastModified: null };
+const BODY = '<rss version="2.0"><channel><title>t</title></channel></rss>';
+
+/**
+ * A TCP server speaking just enough HTTP/1.1, so a test decides what happens to each connection:
+ * `answer(request, socket, nth)` gets every request's head (nth counts requests on that connection).
+ */
+async function rawServer(answer: (head: string, socket: Socket, nth: number) => void) {
+  let connections = 0;
+  let requests = 0;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let buffered = '';
+    let nth = 0;
+    socket.on('data', (chunk) => {
+      buffered += chunk.toString('latin1');
+      let end: number;
+      while ((end = buffered.indexOf('\r\n\r\n')) >= 0) {
+        const head = buffered.slice(0, end);
+        buffered = buffered.slice(end + 4);
+        requests++;
+        answer(head, socket, ++nth);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const opened = {
+    url: `http://127.0.0.1:${port}/feed.xml`,
+    counts: () => ({ connections, requests }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  servers.push(opened);
+  return opened;
+}
+
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+function ok(socket: Socket): void {
+  socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: ${BODY.length}\r\nConnection: keep-alive\r\n\r\n${BODY}`);
+}
+
+describe('fetchFeed connections', () => {
+  it('reuses one kept-alive connection for consecutive fetches of a host', async () => {
+    const server = await rawServer((_head, socket) => ok(socket));
+    for (let i = 0; i < 5; i++) expect(await fetchFeed(server.url, none)).toMatchObject({ ok: true, status: 200 });
+    expect(server.counts()).toEqual({ connections: 1, requests: 5 });
+  });
+
+  it('sends a request again on a new connection when the server drops the kept-alive one it arrived on', async () => {
+    // The second request on a connection is met by a close, as when a server times an idle connection
+    // out just as it is reused: the request was never handled, so it is safe to send it once more.
+    const server = await rawServer((_head, socket, nth) => (nth === 1 ? ok(socket) : socket.destroy()));
+    expect(await fetchFeed(server.url, none)).toMatchObject({ ok: true, status: 200 });
+    expect(await fetchFeed(server.url, none)).toMatchObject({ ok: true, status: 200 });
+    expect(server.counts()).toEqual({ connections: 2, requests: 3 });
+  });
+
+  it('does not send again when a fresh connection is dropped, and says what happened', async () => {
+    const server = await rawServer((_head, socket) => socket.destroy());
+    expect(await fetchFeed(server.url, none)).toEqual({ ok: false, reason: 'connection reset while connecting' });
+    expect(server.counts()).toEqual({ connections: 1, requests: 1 });
+  });
+
+  it('reports a body cut short of its Content-Length', async () => {
+    const server = await rawServer((_head, socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${BODY.length + 100}\r\n\r\n${BODY}`);
+      setTimeout(() => socket.destroy(), 20);
+    });
+    expect(await fetchFeed(server.url, none)).toEqual({ ok: false, reason: 'connection reset while reading the body' });
+  });
+});
