@@ -156,7 +156,7 @@ async function fetchHttp(
       const header = (name: string) => headerValue(response.headers, name);
 
       if (status >= 300 && status < 400 && status !== 304) {
-        discard(stream);
+        await discard(stream);
         const location = header('location');
         if (!location) return { ok: false, status, reason: `${statusLine(status)} without a Location header` };
         let next: URL;
@@ -177,7 +177,7 @@ async function fetchHttp(
       const etag = header('etag');
       const lastModified = header('last-modified');
       if (status === 304) {
-        discard(stream);
+        await discard(stream);
         // A 304 may omit validators; the ones we sent are still the current ones then.
         return {
           ok: true,
@@ -187,7 +187,7 @@ async function fetchHttp(
         };
       }
       if (status < 200 || status >= 300) {
-        discard(stream);
+        await discard(stream);
         const outcome: FetchOutcome = { ok: false, status, reason: statusLine(status) };
         if (status === 429 || status === 503) {
           const wait = parseRetryAfter(header('retry-after'), clock.now());
@@ -198,7 +198,7 @@ async function fetchHttp(
 
       const declared = Number(header('content-length'));
       if (Number.isFinite(declared) && declared > maxBytes) {
-        discard(stream);
+        await discard(stream);
         return { ok: false, status, reason: `body larger than ${maxBytes} bytes` };
       }
       const raw = await readCapped(stream, maxBytes);

@@ -1,31 +1,43 @@
 /**
  * An HTTP response body, from the wire to the bytes the parser gets: read with a size cap, decompressed
- * with a cap on what it expands to, or dropped without draining it.
+ * with a cap on what it expands to, or dropped (drained when small, so its connection is reused).
  */
-import type { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { finished } from 'node:stream/promises';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 
+// A body up to this size is cheaper to drain than the new connection that destroying it would cost.
+const DRAIN_MAX_BYTES = 64 * 1024;
+
 /**
- * Drops a body we do not read: an unfinished one closes its socket, so a server that keeps sending
- * stops. The stream reports the early end as an error, which nobody waits for here.
+ * Drops a body we do not read. One that has fully arrived (a 304's empty body) or says it is small is
+ * drained, and the promise settles once it has ended, when its kept-alive connection is free for the next
+ * request; any other is destroyed, which closes its socket, so a server that keeps sending stops.
+ * Errors on the dropped stream are nobody's concern.
  */
-export function discard(stream: Readable): void {
-  stream.on('error', () => {});
-  stream.destroy();
+export async function discard(response: IncomingMessage): Promise<void> {
+  response.on('error', () => {});
+  const declared = Number(response.headers['content-length']);
+  if (response.complete || (Number.isFinite(declared) && declared <= DRAIN_MAX_BYTES)) {
+    response.resume();
+    await finished(response).catch(() => {});
+  } else {
+    response.destroy();
+  }
 }
 
 /**
  * Reads the body as it came over the wire, chunk by chunk, and stops as soon as it passes maxBytes
- * (discarding the rest closes the socket, so the server stops sending instead of us draining it).
+ * (and then closes its socket, so the server stops sending instead of us draining it).
  */
-export async function readCapped(stream: Readable, maxBytes: number): Promise<Uint8Array | 'too-large' | Error> {
+export async function readCapped(stream: IncomingMessage, maxBytes: number): Promise<Uint8Array | 'too-large' | Error> {
   const chunks: Buffer[] = [];
   let total = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       total += chunk.byteLength;
       if (total > maxBytes) {
-        discard(stream);
+        stream.destroy();
         return 'too-large';
       }
       chunks.push(chunk);

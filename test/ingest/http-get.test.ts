@@ -62,6 +62,30 @@ describe('fetchFeed connections', () => {
     expect(server.counts()).toEqual({ connections: 1, requests: 5 });
   });
 
+  it('keeps the connection through bodies it does not read: a redirect, a small error page, a 304', async () => {
+    const server = await rawServer((head, socket) => {
+      const path = head.split(' ')[1];
+      if (path === '/moved') socket.write('HTTP/1.1 301 Moved Permanently\r\nLocation: /feed.xml\r\nContent-Length: 9\r\n\r\nmoved ...');
+      else if (path === '/missing') socket.write('HTTP/1.1 404 Not Found\r\nContent-Length: 14\r\n\r\n<p>no feed</p>');
+      else if (/if-none-match/i.test(head)) socket.write('HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n');
+      else ok(socket);
+    });
+    const url = new URL(server.url);
+    expect(await fetchFeed(new URL('/moved', url).href, none)).toMatchObject({ ok: true, status: 200 });
+    expect(await fetchFeed(new URL('/missing', url).href, none)).toMatchObject({ ok: false, status: 404 });
+    for (let i = 0; i < 3; i++) expect(await fetchFeed(server.url, { etag: '"v1"', lastModified: null })).toMatchObject({ ok: true, status: 304 });
+    expect(server.counts()).toEqual({ connections: 1, requests: 6 });
+  });
+
+  it('closes the connection rather than drain an error page of unknown length', async () => {
+    const server = await rawServer((_head, socket) => {
+      socket.write('HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nerror\r\n');
+    });
+    expect(await fetchFeed(server.url, none)).toMatchObject({ ok: false, status: 500 });
+    expect(await fetchFeed(server.url, none)).toMatchObject({ ok: false, status: 500 });
+    expect(server.counts()).toEqual({ connections: 2, requests: 2 });
+  });
+
   it('sends a request again on a new connection when the server drops the kept-alive one it arrived on', async () => {
     // The second request on a connection is met by a close, as when a server times an idle connection
     // out just as it is reused: the request was never handled, so it is safe to send it once more.
