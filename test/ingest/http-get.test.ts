@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import type { FeedValidators } from '../../src/ingest/feed-result.js';
 import { fetchFeed } from '../../src/ingest/fetch.js';
 
@@ -107,5 +110,21 @@ describe('fetchFeed connections', () => {
       setTimeout(() => socket.destroy(), 20);
     });
     expect(await fetchFeed(server.url, none)).toEqual({ ok: false, reason: 'connection reset while reading the body' });
+  });
+});
+
+describe('fetchFeed over HTTPS', () => {
+  it('talks TLS to an https: URL and refuses a certificate nobody vouches for, saying so', async () => {
+    // test/fixtures/tls: a self-signed certificate for 127.0.0.1 (openssl req -x509 -days 36500).
+    const tls = join(import.meta.dirname, '..', 'fixtures', 'tls');
+    const server = createHttpsServer(
+      { key: readFileSync(join(tls, 'self-signed.key')), cert: readFileSync(join(tls, 'self-signed.crt')) },
+      (_request, response) => response.end(BODY),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const { port } = server.address() as { port: number };
+    const outcome = await fetchFeed(`https://127.0.0.1:${port}/feed.xml`, none);
+    expect(outcome).toEqual({ ok: false, reason: expect.stringMatching(/^TLS error: self[- ]signed certificate/) });
   });
 });
