@@ -6,24 +6,30 @@ import type { IncomingMessage } from 'node:http';
 import { finished } from 'node:stream/promises';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 
-// A body up to this size is cheaper to drain than the new connection that destroying it would cost.
+// A body up to this size is cheaper to drain than the new connection that destroying it would cost,
+// unless it has not ended after this long (a server that declared a small body and stalled).
 const DRAIN_MAX_BYTES = 64 * 1024;
+const DRAIN_MAX_MS = 1_000;
 
 /**
  * Drops a body we do not read. One that has fully arrived (a 304's empty body) or says it is small is
  * drained, and the promise settles once it has ended, when its kept-alive connection is free for the next
- * request; any other is destroyed, which closes its socket, so a server that keeps sending stops.
- * Errors on the dropped stream are nobody's concern.
+ * request; any other, or a small one still unfinished after DRAIN_MAX_MS, is destroyed, which closes its
+ * socket, so a server that keeps sending stops. Errors on the dropped stream are nobody's concern.
  */
 export async function discard(response: IncomingMessage): Promise<void> {
   response.on('error', () => {});
   const declared = Number(response.headers['content-length']);
   if (response.complete || (Number.isFinite(declared) && declared <= DRAIN_MAX_BYTES)) {
     response.resume();
-    await finished(response).catch(() => {});
-  } else {
-    response.destroy();
+    let timer: NodeJS.Timeout | undefined;
+    const tooSlow = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, DRAIN_MAX_MS);
+    });
+    await Promise.race([finished(response).catch(() => {}), tooSlow]);
+    clearTimeout(timer);
   }
+  if (!response.complete) response.destroy();
 }
 
 /**

@@ -89,6 +89,13 @@ describe('fetchFeed connections', () => {
     expect(server.counts()).toEqual({ connections: 2, requests: 2 });
   });
 
+  it('gives up draining a small error page that stalls, instead of holding the fetch until its time limit', async () => {
+    const server = await rawServer((_head, socket) => socket.write('HTTP/1.1 404 Not Found\r\nContent-Length: 500\r\n\r\n<p>no'));
+    const started = performance.now();
+    expect(await fetchFeed(server.url, none, { timeoutMs: 10_000 })).toEqual({ ok: false, status: 404, reason: 'HTTP 404 Not Found' });
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
   it('sends a request again on a new connection when the server drops the kept-alive one it arrived on', async () => {
     // The second request on a connection is met by a close, as when a server times an idle connection
     // out just as it is reused: the request was never handled, so it is safe to send it once more.
