@@ -3,7 +3,8 @@
  * link, "+N more"), or one plain sentence when the period brought nothing. Feed text only ever goes into
  * plain text fields; renderers escape it. Link previews stay off: a digest is a list, not one story.
  */
-import { absoluteTime, datedStoryLine } from './format-story.js';
+import { datedStoryLine } from './format-story.js';
+import { absoluteTime } from '../time-labels.js';
 import { span } from './message.js';
 import type { Block, Message } from './message.js';
 import type { DigestSectionView, DigestView } from './views.js';

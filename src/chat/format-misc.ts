@@ -3,7 +3,7 @@
  * /sources and /help.
  */
 import type { CommandDefinition } from './command.js';
-import { absoluteTime, relativeTime } from './format-story.js';
+import { absoluteTime, relativeTime } from '../time-labels.js';
 import { span } from './message.js';
 import type { Message, Span } from './message.js';
 import { usageLine } from './registry.js';

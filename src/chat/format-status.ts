@@ -4,7 +4,8 @@
  * outlet names, signal labels) only ever goes into plain text fields; renderers escape it.
  */
 import { trendWord } from '../status/status-card.js';
-import { absoluteTime, datedStoryLine } from './format-story.js';
+import { datedStoryLine } from './format-story.js';
+import { absoluteTime } from '../time-labels.js';
 import { span } from './message.js';
 import type { Block, Message, Span } from './message.js';
 import type { FactView, StatusCardView } from './views.js';

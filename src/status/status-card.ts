@@ -3,7 +3,7 @@
  * the rule), what changed since the previous status, the latest signals and the last few dated facts.
  * Everything is read from the stored stories and signals: a card is a query, not a recomputation.
  */
-import { relativeTime } from '../chat/format-story.js';
+import { relativeTime } from '../time-labels.js';
 import type { FactView, StatusCardView } from '../chat/views.js';
 import type { StoryQueries } from '../topics/story-store.js';
 import { firstOccurrences, tallyWindow, trendReason, trendVerdict, type TrendEvent } from './trend.js';

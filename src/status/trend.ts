@@ -13,7 +13,7 @@
  *   report decides a quiet period, a busy one needs a clear shift.
  * - no-data when the recent window has neither a story nor a signal of the topic.
  */
-import { dayLabel } from '../chat/format-story.js';
+import { dayLabel } from '../time-labels.js';
 import type { StatusCardView } from '../chat/views.js';
 
 /** One occurrence of a signal, as the story store reports it. */

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  absoluteTime,
-  formatAlert,
-  formatStories,
-  relativeTime,
-  sourcesLabel,
-  whyMatched,
-} from '../../src/chat/format-story.js';
+import { formatAlert, formatStories, sourcesLabel, whyMatched } from '../../src/chat/format-story.js';
+import { absoluteTime, relativeTime } from '../../src/time-labels.js';
 import { makeStory, NOW } from '../commands/fake-services.js';
 
 const HOUR = 3_600_000;

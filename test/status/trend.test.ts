@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayLabel } from '../../src/chat/format-story.js';
+import { dayLabel } from '../../src/time-labels.js';
 import { firstOccurrences, tallyWindow, trendReason, trendVerdict, type TrendEvent } from '../../src/status/trend.js';
 
 const NOW = Date.parse('2025-11-27T12:00:00Z');
