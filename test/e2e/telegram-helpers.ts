@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FakeCall, FakeSentMessage, FakeTelegram, FakeUserMessage } from '../fakes/telegram-api.js';
+import type { FakeCall, FakeSentMessage, FakeTelegram, FakeUserMessage } from '../fakes/telegram-types.js';
 import { parseTelegramHtml } from '../fakes/telegram-html.js';
 import { rssFeed } from '../fakes/feed-server.js';
 import type { FeedItemSpec, FeedServer } from '../fakes/feed-server.js';

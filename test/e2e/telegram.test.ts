@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTelegram } from '../fakes/telegram-api.js';
 import { parseTelegramHtml } from '../fakes/telegram-html.js';
-import type { FakeUserMessage } from '../fakes/telegram-api.js';
+import type { FakeUserMessage } from '../fakes/telegram-types.js';
 import { startFeedServer } from '../fakes/feed-server.js';
 import {
   ask,

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Bot, GrammyError, InputFile } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { commandEntities, startFakeTelegram } from './telegram-api.js';
-import type { FakeTelegram } from './telegram-api.js';
+import { startFakeTelegram } from './telegram-api.js';
+import { commandEntities } from './telegram-payloads.js';
+import type { FakeTelegram } from './telegram-types.js';
 
 let fake: FakeTelegram;
 let bot: Bot;

@@ -6,9 +6,10 @@ import type { Message } from '../../../src/chat/message.js';
 import { createTelegramPlatform } from '../../../src/platforms/telegram/telegram-platform.js';
 import type { TelegramPlatform } from '../../../src/platforms/telegram/telegram-platform.js';
 import { createFakeServices, makeStory, registry } from '../../commands/fake-services.js';
-import { commandEntities, startFakeTelegram } from '../../fakes/telegram-api.js';
+import { startFakeTelegram } from '../../fakes/telegram-api.js';
+import { commandEntities } from '../../fakes/telegram-payloads.js';
 import { parseTelegramHtml } from '../../fakes/telegram-html.js';
-import type { FakeCall, FakeTelegram, FakeUserMessage } from '../../fakes/telegram-api.js';
+import type { FakeCall, FakeTelegram, FakeUserMessage } from '../../fakes/telegram-types.js';
 
 type Entry = { level: string; details: object; message: string };
 
