@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIEmbed } from 'discord-api-types/v10';
-import type { FakeDiscord, FakeUser, InteractionHandle, Json, StoredMessage } from '../fakes/discord-api.js';
+import type { FakeDiscord, FakeUser, InteractionHandle, Json, StoredMessage } from '../fakes/discord-types.js';
 
 /** The repository root (bin/sitrep.js, feeds/topics.yaml). */
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));

@@ -8,7 +8,8 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIEmbed } from 'discord-api-types/v10';
-import { startFakeDiscord, type FakeDiscord, type FakeGuild, type RecordedCall } from '../fakes/discord-api.js';
+import { startFakeDiscord } from '../fakes/discord-api.js';
+import type { FakeDiscord, FakeGuild, RecordedCall } from '../fakes/discord-types.js';
 import { rssFeed, startFeedServer, type FeedItemSpec, type FeedServer } from '../fakes/feed-server.js';
 import { EPHEMERAL, embedText, member, sleep, slash, spawnBot, until, waitReady, writeConfig, type BotProcess } from './discord-helpers.js';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, DiscordAPIError, Events, GatewayIntentBits, type Interaction, type TextChannel } from 'discord.js';
-import { startFakeDiscord, type FakeDiscord } from './discord-api.js';
+import { startFakeDiscord } from './discord-api.js';
+import type { FakeDiscord } from './discord-types.js';
 
 const TOKEN = 'fake-bot-token';
 

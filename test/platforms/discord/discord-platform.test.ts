@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatInputCommandInteraction, Events, PermissionFlagsBits, type APIEmbed } from 'discord.js';
 import { createRegistry } from '../../../src/chat/registry.js';
 import { createDiscordPlatform, REGISTRATION_HASH_KEY, type DiscordPlatform, type KeyValue } from '../../../src/platforms/discord/discord-platform.js';
-import { startFakeDiscord, type FakeDiscord, type FakeGuild } from '../../fakes/discord-api.js';
+import { startFakeDiscord } from '../../fakes/discord-api.js';
+import type { FakeDiscord, FakeGuild } from '../../fakes/discord-types.js';
 import { createFakeServices, registry } from '../../commands/fake-services.js';
 
 const TOKEN = 'fake-bot-token';

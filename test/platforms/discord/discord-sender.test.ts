@@ -3,7 +3,8 @@ import { Events, type APIEmbed } from 'discord.js';
 import type { ChannelRef } from '../../../src/chat/command.js';
 import { formatAlert } from '../../../src/chat/format-story.js';
 import { createDiscordPlatform, type DiscordPlatform, type KeyValue } from '../../../src/platforms/discord/discord-platform.js';
-import { startFakeDiscord, type FakeDiscord, type FakeGuild } from '../../fakes/discord-api.js';
+import { startFakeDiscord } from '../../fakes/discord-api.js';
+import type { FakeDiscord, FakeGuild } from '../../fakes/discord-types.js';
 import { createFakeServices, makeStory, registry } from '../../commands/fake-services.js';
 
 const TOKEN = 'fake-bot-token';
