@@ -13,6 +13,7 @@ import jsYaml from 'js-yaml';
 import type * as YamlPackage from 'yaml';
 import type { Document, LineCounter } from 'yaml';
 import type { ConfigProblem } from './problems.js';
+import { YAML_CORE_SCHEMA } from './yaml-core-schema.js';
 
 type YamlLibrary = typeof YamlPackage;
 let yamlLibrary: YamlLibrary | undefined;
@@ -43,13 +44,13 @@ export async function readYamlFile(file: string): Promise<YamlFileOutcome> {
     if (code === 'EISDIR') return { ok: false, missing: false, problems: [{ file, path: '', message: 'is a folder, not a file' }] };
     return { ok: false, missing: false, problems: [{ file, path: '', message: `cannot be read (${code ?? 'unknown error'})` }] };
   }
-  // Both read YAML 1.2 with the core schema alike, except that js-yaml ignores a %YAML directive (1.1
-  // would make `yes` a boolean): a file that declares its version, and any file js-yaml rejects, is
-  // read by `yaml` alone, which then decides between its data and its syntax errors as it always did.
+  // Both read YAML 1.2 with the core schema alike (yaml-core-schema.ts), except that js-yaml ignores a
+  // %YAML directive (1.1 would make `yes` a boolean): a file that declares its version, and any file
+  // js-yaml rejects, is read by `yaml` alone, which then decides between its data and its syntax errors.
   if (/^%/m.test(text)) return readWithPositions(file, text);
   let data: unknown;
   try {
-    data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file });
+    data = jsYaml.load(text, { schema: YAML_CORE_SCHEMA, filename: file });
   } catch {
     return readWithPositions(file, text);
   }

@@ -41,6 +41,15 @@ describe('readYamlFile', () => {
     for (const text of DOCUMENTS) expect(await dataOf(text), JSON.stringify(text)).toEqual(parse(text) ?? {});
   });
 
+  it('reads every kind of plain scalar as the yaml package does', async () => {
+    const scalars = [
+      '0', '-0', '+12', '010', '0o17', '0x1F', '0b101', '1_000', '1_000.5', '1.', '.5', '+.5', '-.5', '1e5', '1E+5', '0.5e-3',
+      '.inf', '-.Inf', '.NaN', 'NaN', 'true', 'True', 'tRUE', 'yes', 'on', 'null', 'Null', '~', '', '12:30', '2026-01-01', '0x', '1e',
+    ];
+    const text = scalars.map((scalar, i) => `k${i}: ${scalar}`).join('\n');
+    expect(await dataOf(text)).toEqual(parse(text));
+  });
+
   it('honours a %YAML 1.1 directive, under which yes and on are booleans', async () => {
     expect(await dataOf('%YAML 1.1\n---\nenabled: yes\nother: on\n')).toEqual({ enabled: true, other: true });
   });
