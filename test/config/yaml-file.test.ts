@@ -1,21 +1,18 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readYamlFile } from '../../src/config/yaml-file.js';
+import { makeConfigFolder } from './config-folder.js';
 
-const dirs: string[] = [];
+const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
 async function read(text: string) {
-  const dir = await mkdtemp(join(tmpdir(), 'sitrep-yaml-'));
-  dirs.push(dir);
-  const file = join(dir, 'sources.yaml');
-  await writeFile(file, text);
-  return readYamlFile(file);
+  const { dir, cleanup } = await makeConfigFolder({ 'sources.yaml': text });
+  cleanups.push(cleanup);
+  return readYamlFile(join(dir, 'sources.yaml'));
 }
 
 async function dataOf(text: string): Promise<unknown> {
