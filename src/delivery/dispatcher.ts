@@ -16,6 +16,7 @@ import { createOutbox, describeChannel } from './outbox.js';
 import type { ClaimedAlert, ClaimedDigest } from './outbox.js';
 import type { MessageSender, SendFailure } from './sender.js';
 import { createSubscriptions } from './subscriptions.js';
+import { eachConcurrently } from './each-concurrently.js';
 import { errorText } from '../error-text.js';
 
 const HOUR = 60 * 60_000;
@@ -45,6 +46,11 @@ export type DispatcherDeps = {
   maxStoriesPerMessage?: number;
   /** Real-time interval between runs once started. Default 1000 ms. */
   tickMs?: number;
+  /**
+   * Channels sent to at once in a pass (each channel's own messages stay in order). The platforms pace
+   * the rate; this only keeps the round trip from being the limit. Default 32.
+   */
+  concurrency?: number;
 };
 
 /** What one run did. */
@@ -76,6 +82,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   const { db, senders, clock, settings } = deps;
   const logger = deps.logger ?? silentLogger;
   const maxStories = deps.maxStoriesPerMessage ?? 10;
+  const concurrency = deps.concurrency ?? 32;
   const outbox = createOutbox(db, clock);
   const subscriptions = createSubscriptions(db, clock, { digestTime: settings.digest.time, timezone: settings.digest.timezone });
   const recovered = outbox.recoverInterrupted();
@@ -247,19 +254,15 @@ export function createDispatcher(deps: DispatcherDeps) {
     passStories = new Map();
     const report = emptyReport();
     const platforms = new Set(senders.keys());
-    for (const channel of outbox.dueAlertChannels(clock.now())) {
-      if (stopping) break;
+    await eachConcurrently(outbox.dueAlertChannels(clock.now()), concurrency, async (channel) => {
       const sender = senders.get(channel.platform);
-      if (sender) await sendAlerts(channel, sender, report);
-    }
-    for (const digest of outbox.claimDigests(clock.now(), platforms)) {
+      if (sender && !stopping) await sendAlerts(channel, sender, report);
+    });
+    await eachConcurrently(outbox.claimDigests(clock.now(), platforms), concurrency, async (digest) => {
       // Claimed but not attempted when stopping: back to pending without counting the attempt.
-      if (stopping) {
-        outbox.release([digest.id]);
-        continue;
-      }
-      await sendDigest(digest, senders.get(digest.channel.platform)!, report);
-    }
+      if (stopping) outbox.release([digest.id]);
+      else await sendDigest(digest, senders.get(digest.channel.platform)!, report);
+    });
     if (!stopping) await runEdits(report);
     return report;
   }

@@ -81,6 +81,21 @@ function setup(options: { db?: Database.Database; settings?: Settings; maxStorie
 }
 
 describe('dispatcher', () => {
+  it('sends to many channels at once, so a fan-out is not as slow as the round trip', async () => {
+    const t = setup();
+    const channels: ChannelRef[] = Array.from({ length: 40 }, (_, i) => ({ platform: 'console', chatId: `room-${i}` }));
+    for (const channel of channels) await t.services.subscribe(channel, { topic: 'm23', mode: 'alerts' });
+    t.poll('a');
+    t.platform.state.delayMs = 100;
+    const started = Date.now();
+    const report = await t.dispatcher().runOnce();
+    // One at a time, 40 sends of 100 ms each would take 4 s; 32 at once take two round trips.
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(report).toMatchObject({ messages: 40, rowsSent: 40 });
+    expect(new Set(t.platform.sends.map((s) => s.channel.chatId))).toEqual(new Set(channels.map((c) => c.chatId)));
+    expect(t.platform.sends).toHaveLength(40);
+  });
+
   it('sends the stories of one poll as one message', async () => {
     const t = setup();
     await t.services.subscribe(chat, { topic: 'm23', mode: 'alerts' });
