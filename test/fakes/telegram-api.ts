@@ -65,6 +65,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       });
     }
     notify();
+    if (state.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, state.latencyMs));
     const response = await outcome;
     call.response = response;
     send(res, response);
@@ -135,6 +136,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     setRateLimit: (limit) => {
       state.perSecond = limit?.perSecond ?? null;
       state.globalWindow.length = 0;
+    },
+    setLatency: (ms) => {
+      state.latencyMs = ms;
     },
     setPerChatLimit: (limit) => {
       state.perMinute = limit?.perMinute ?? null;

@@ -25,6 +25,8 @@ export type FakeState = {
   /** The held long poll, if any. */
   poller: { limit: number; answer: (r: FakeResponse) => void } | undefined;
   perSecond: number | null;
+  /** Delay before each answer, ms. */
+  latencyMs: number;
   perMinute: number | null;
   globalWindow: number[];
   chatWindows: Map<string, number[]>;
@@ -69,6 +71,7 @@ export function createFakeState(options: FakeTelegramOptions): FakeState {
     webhookUrl: '',
     poller: undefined,
     perSecond: null,
+    latencyMs: 0,
     perMinute: null,
     globalWindow: [],
     chatWindows: new Map(),

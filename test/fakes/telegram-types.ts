@@ -62,6 +62,8 @@ export type FakeTelegram = {
   migrateChat(oldId: number, newId: number): void;
   /** Global sliding one-second window over sends; beyond it 429 with retry_after. null turns it off. */
   setRateLimit(limit: { perSecond: number } | null): void;
+  /** Answers every request `ms` after it arrived (it counts toward the limits on arrival, as at Telegram). */
+  setLatency(ms: number): void;
   /** Per-chat sliding one-minute window over sends. null turns it off. */
   setPerChatLimit(limit: { perMinute: number } | null): void;
   /** Sets what getChatMember answers for a user in a chat (default "member"). */
