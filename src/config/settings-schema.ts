@@ -55,12 +55,17 @@ const pollSchema = z
   })
   .prefault({});
 
-// Telegram's documented limits for bots (about 30 messages a second, 20 a minute into one group). A bot
-// allowed more (paid broadcasts go to 1,000 a second) says so here; sending faster than allowed only
-// buys 429s and their retry_after waits.
+// Telegram documents about 30 messages a second for a bot and 20 a minute into one group, but allows some
+// bots more (paid broadcasts go to 1,000 a second). `auto` starts at 30 and finds the bot's own limit from
+// Telegram's 429s (platforms/telegram/send-rate.ts); a number is a fixed rate, never exceeded.
 const telegramSchema = z
   .strictObject({
-    perSecond: z.number().int().min(1).max(1000).default(30).meta({ description: 'Most messages the bot sends per second, over all chats.' }),
+    perSecond: z
+      .union([z.literal('auto'), z.number().int().min(1).max(1000)], {
+        error: 'must be "auto" or a whole number of messages from 1 to 1000',
+      })
+      .default('auto')
+      .meta({ description: 'Messages the bot sends per second over all chats: a fixed number, or "auto" (from 30, up to what Telegram accepts).' }),
     perChatPerMinute: z.number().int().min(1).max(1000).default(20).meta({ description: 'Most messages per minute into one group or channel.' }),
   })
   .prefault({});
@@ -100,7 +105,7 @@ export type Settings = {
   digest: { time: string; timezone: string; maxStoriesPerTopic: number };
   storage: { retentionMs: number };
   poll: { backoffMaxMs: number };
-  telegram: { perSecond: number; perChatPerMinute: number };
+  telegram: { perSecond: number | 'auto'; perChatPerMinute: number };
 };
 
 /** Renames parsed durations to their `…Ms` names. */

@@ -16,13 +16,15 @@ describe('settings.yaml schema', () => {
       digest: { time: '08:00', timezone: 'UTC', maxStoriesPerTopic: 8 },
       storage: { retentionMs: 30 * 86_400_000 },
       poll: { backoffMaxMs: 6 * 3_600_000 },
-      telegram: { perSecond: 30, perChatPerMinute: 20 },
+      telegram: { perSecond: 'auto', perChatPerMinute: 20 },
     });
   });
 
   it("refuses a Telegram pace outside what Telegram can allow", () => {
     expect(problems({ telegram: { perSecond: 100 } })).toEqual([]);
+    expect(problems({ telegram: { perSecond: 'auto' } })).toEqual([]);
     expect(problems({ telegram: { perSecond: 0 } })).toHaveLength(1);
+    expect(problems({ telegram: { perSecond: 'fast' } })).toEqual([expect.stringContaining('must be "auto" or a whole number of messages from 1 to 1000')]);
     expect(problems({ telegram: { perSecond: 5000 } })).toHaveLength(1);
     expect(problems({ telegram: { perChatPerMinute: 2.5 } })).toHaveLength(1);
   });

@@ -9,7 +9,7 @@ const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
 
 describe('createPlatforms', () => {
   it("paces the Telegram sender as settings.yaml's telegram section says", async () => {
-    // A Bot API that allows 10 messages a second: the default pace (30) would run into 429s here.
+    // A Bot API that allows 10 messages a second: a fixed pace of 10 never runs into its 429s.
     const fake = await startFakeTelegram();
     fake.setRateLimit({ perSecond: 10 });
     const settings = toSettings(settingsFileSchema.parse({ telegram: { perSecond: 10 } }));

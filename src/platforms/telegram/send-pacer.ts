@@ -1,25 +1,33 @@
 /**
  * Paces what the bot puts into chats so a large fan-out stays under Telegram's broadcast limits instead of
- * bouncing off them: about 30 messages a second overall, about 20 a minute into any one group. Private chats
+ * bouncing off them: the overall rate (send-rate.ts: a fixed number, or `auto`, which finds the bot's own
+ * limit from where Telegram starts answering 429), about 20 a minute into any one group. Private chats
  * only count toward the overall limit. 429s that still happen are auto-retry's job; this keeps them rare.
  *
  * Windows are measured from when a send *finished*: Telegram counts a request when it arrives, which is
  * somewhere before we see the answer, so "n sends ago finished ≥ window ago" holds on their side too,
- * whatever the network latency and its jitter.
+ * whatever the network latency and its jitter. (Measured from the start, jitter bunched requests into
+ * Telegram's window and an `auto` rate kept stepping down on the 429s.)
  */
 import type { Clock } from '../../clock.js';
 import { systemClock } from '../../clock.js';
+import { adaptiveSendRate, fixedSendRate, type SendRate } from './send-rate.js';
 
-/** How fast the bot may send. */
-export type PaceLimits = { perSecond: number; perChatPerMinute: number };
+/** How fast the bot may send: `perSecond` over all chats (`auto`: found from Telegram's 429s), `perChatPerMinute` into one group. */
+export type PaceLimits = { perSecond: number | 'auto'; perChatPerMinute: number };
 
-/** Telegram's documented broadcast limits. */
-export const DEFAULT_PACE: PaceLimits = { perSecond: 30, perChatPerMinute: 20 };
+/** The defaults of settings.yaml: Telegram's documented 20 a minute per group; the overall rate found. */
+export const DEFAULT_PACE: PaceLimits = { perSecond: 'auto', perChatPerMinute: 20 };
 
 /** Waits for a send slot. */
 export type SendPacer = {
-  /** Resolves when a message may go to `chatId` now, with the function to call once that send is over. */
-  acquire(chatId: string): Promise<() => void>;
+  /**
+   * Resolves when a request may go to `chatId` now, with the function to call once it is answered:
+   * `refused` when Telegram answered 429 (an `auto` rate steps down).
+   */
+  acquire(chatId: string): Promise<(outcome?: { refused?: boolean }) => void>;
+  /** Requests a window the overall rate allows now. */
+  perSecond(): number;
 };
 
 /** The overall window, a few ms over a second against timer and clock rounding. */
@@ -36,8 +44,8 @@ export function isGroupChat(chatId: string): boolean {
   return !/^\d+$/.test(chatId);
 }
 
-type Slot = { finishedAt: number | null; finished: Promise<void>; finish: () => void };
-type Window = { take(): Promise<Slot>; idle(): boolean };
+type Slot = { finishedAt: number | null; refused: boolean; finished: Promise<void>; finish: () => void };
+type Window = { take(): Promise<Slot>; idle(): boolean; acceptedWithin(): number };
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -56,6 +64,7 @@ export function createSendPacer(
     });
     const slot: Slot = {
       finishedAt: null,
+      refused: false,
       finished,
       finish: () => {
         if (slot.finishedAt === null) slot.finishedAt = clock.now();
@@ -78,17 +87,21 @@ export function createSendPacer(
     return slot.finishedAt ?? clock.now();
   }
 
-  /** At most `limit` slots per `windowMs`, granted in arrival order. */
-  function createWindow(limit: number, windowMs: number): Window {
+  /** At most `limit()` slots per `windowMs`, granted in arrival order; `onWait` hears of every wait. */
+  function createWindow(limit: () => number, windowMs: number, onWait: (now: number) => void = () => {}): Window {
     const recent: Slot[] = [];
     let queue: Promise<unknown> = Promise.resolve();
     return {
       take: () => {
         const turn = queue.then(async () => {
-          if (recent.length >= limit) {
+          // A while, not an if: a rate that stepped down leaves more slots in the window than it now allows.
+          while (recent.length >= limit()) {
             const at = (await finishedAt(recent.shift() as Slot)) + windowMs;
             const now = clock.now();
-            if (at > now) await sleep(at - now);
+            if (at > now) {
+              onWait(now);
+              await sleep(at - now);
+            }
           }
           const slot = newSlot();
           recent.push(slot);
@@ -98,18 +111,24 @@ export function createSendPacer(
         return turn;
       },
       idle: () => recent.every((s) => s.finishedAt !== null && s.finishedAt <= clock.now() - windowMs),
+      acceptedWithin: () => {
+        const since = clock.now() - windowMs;
+        return recent.filter((s) => s.finishedAt !== null && s.finishedAt > since && !s.refused).length;
+      },
     };
   }
 
-  const overall = createWindow(Math.max(1, Math.floor(limits.perSecond)), SECOND_WINDOW_MS);
+  const rate: SendRate = limits.perSecond === 'auto' ? adaptiveSendRate(SECOND_WINDOW_MS) : fixedSendRate(limits.perSecond);
+  const overall = createWindow(rate.current, SECOND_WINDOW_MS, rate.saturated);
   const perChat = Math.max(1, Math.floor(limits.perChatPerMinute));
+  const groupLimit = () => perChat;
   const groups = new Map<string, Window>();
 
   function groupWindow(chatId: string): Window {
     let window = groups.get(chatId);
     if (!window) {
       if (groups.size >= SWEEP_AT) for (const [id, w] of groups) if (w.idle()) groups.delete(id);
-      window = createWindow(perChat, MINUTE_WINDOW_MS);
+      window = createWindow(groupLimit, MINUTE_WINDOW_MS);
       groups.set(chatId, window);
     }
     return window;
@@ -120,10 +139,13 @@ export function createSendPacer(
       // The group's own minute first: a busy group waits there without holding up everyone else's turn.
       const group = isGroupChat(chatId) ? await groupWindow(chatId).take() : null;
       const slot = await overall.take();
-      return () => {
+      return (outcome = {}) => {
+        slot.refused = outcome.refused === true;
         slot.finish();
         group?.finish();
+        if (slot.refused) rate.refused(clock.now(), overall.acceptedWithin());
       };
     },
+    perSecond: () => rate.current(),
   };
 }

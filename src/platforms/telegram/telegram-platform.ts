@@ -20,6 +20,7 @@ import type { Clock } from '../../clock.js';
 import type { MessageSender } from '../../delivery/sender.js';
 import { toBotCommands } from './bot-commands.js';
 import { classifyTelegramError, createRedactor } from './send-errors.js';
+import { pacedApi } from './paced-api.js';
 import { createSendPacer, DEFAULT_PACE } from './send-pacer.js';
 import type { PaceLimits } from './send-pacer.js';
 import { createTelegramSender } from './telegram-sender.js';
@@ -60,6 +61,8 @@ export type TelegramPlatform = {
   readonly botUsername: string | undefined;
   /** The port the webhook server listens on (the real one when asked for port 0); null in polling mode. */
   webhookPort(): number | null;
+  /** Messages a second the pacer allows over all chats now (settings.yaml telegram.perSecond; `auto` moves). */
+  sendRate(): number;
 };
 
 const ADMIN_STATUSES = new Set(['creator', 'administrator']);
@@ -101,11 +104,13 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
   const bot = new Bot(token, options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {});
   // auto-retry waits out 429 retry_after. Network errors and 5xx are handed back at once instead: left to
   // auto-retry, a network outage would hold one send forever; the dispatcher retries with its own backoff.
+  const pacer = createSendPacer(options.pace ?? DEFAULT_PACE, options.clock ? { clock: options.clock } : {});
+  // Installed first, so it sits under auto-retry (paced-api.ts).
+  bot.api.config.use(pacedApi(pacer));
   bot.api.config.use(
     autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowHttpErrors: true, rethrowInternalServerErrors: true }),
   );
-  const pacer = createSendPacer(options.pace ?? DEFAULT_PACE, options.clock ? { clock: options.clock } : {});
-  const sender = createTelegramSender({ api: bot.api, pacer, logger, redact });
+  const sender = createTelegramSender({ api: bot.api, logger, redact });
 
   /** Errors reach logs only as redacted text: grammY's HttpError carries the request URL, token included. */
   const describe = (error: unknown): string => redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
@@ -263,5 +268,6 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
       const address = server?.address();
       return address && typeof address === 'object' ? (address as AddressInfo).port : null;
     },
+    sendRate: () => pacer.perSecond(),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The dispatcher's MessageSender for Telegram, over grammY's Api: every chunk with parse_mode HTML, into
- * the forum topic when the channel names one, paced, and every failure classified instead of thrown.
+ * the forum topic when the channel names one, paced (by the api's paced-api.ts transformer), and every
+ * failure classified instead of thrown.
  * Command replies go through the same path (`deliver` with `replyTo`).
  */
 import type { Api } from 'grammy';
@@ -9,7 +10,6 @@ import type { Message } from '../../chat/message.js';
 import { takeBackParts, type MessageSender, type SendFailure, type SendResult } from '../../delivery/sender.js';
 import { renderTelegramHtml, TELEGRAM_TEXT_LIMIT, telegramSendOptions } from './render.js';
 import { classifyTelegramError, isNotModified } from './send-errors.js';
-import type { SendPacer } from './send-pacer.js';
 
 /** The pino-like logger the Telegram platform writes to (pino's `logger.warn(obj, msg)` fits). */
 export type TelegramLogger = {
@@ -28,7 +28,6 @@ export type TelegramSender = MessageSender & {
 /** What the sender is built from. */
 export type TelegramSenderDeps = {
   api: Api;
-  pacer: SendPacer;
   logger: TelegramLogger;
   redact: (text: string) => string;
 };
@@ -55,7 +54,7 @@ function renderForEdit(message: Message): string | null {
 
 /** Builds the sender over grammY's Api (with auto-retry already installed on it). */
 export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
-  const { api, pacer, logger, redact } = deps;
+  const { api, logger, redact } = deps;
 
   function notTelegram(channel: ChannelRef): SendResult {
     return { ok: false, kind: 'rejected', reason: `not a Telegram channel: ${channel.platform}` };
@@ -74,7 +73,6 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
     if (chunks.length === 0) return { ok: false, kind: 'rejected', reason: 'empty message' };
     const messageIds: string[] = [];
     for (const [index, html] of chunks.entries()) {
-      const done = await pacer.acquire(channel.chatId);
       try {
         const sent = await api.sendMessage(chatIdParam(channel.chatId), html, {
           ...telegramSendOptions(message),
@@ -87,8 +85,6 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
       } catch (error) {
         const result = failed(channel, error, 'send', { chunk: index + 1, chunks: chunks.length });
         return messageIds.length > 0 && result.kind === 'retry' ? takeBackPartial(channel, messageIds, chunks.length, result) : result;
-      } finally {
-        done();
       }
     }
     return { ok: true, messageIds };
@@ -111,14 +107,11 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
     if (!Number.isInteger(id)) return { ok: false, kind: 'rejected', reason: 'no message id to edit' };
     const html = renderForEdit(message);
     if (html === null) return { ok: false, kind: 'rejected', reason: 'empty message' };
-    const done = await pacer.acquire(channel.chatId);
     try {
       await api.editMessageText(chatIdParam(channel.chatId), id, html, telegramSendOptions(message));
     } catch (error) {
       // Editing to what is already shown is what we wanted anyway.
       if (!isNotModified(error)) return failed(channel, error, 'edit', { messageId: id });
-    } finally {
-      done();
     }
     return { ok: true, messageIds };
   }

@@ -50,4 +50,60 @@ describe('the Telegram sender when the outside world fails', () => {
       await limited.close();
     }
   });
+
+  it('on perSecond auto, finds a limit below its start from the 429s and delivers every message once', async () => {
+    // 20 a second, under auto's start of 30: the first second overshoots, then the rate settles under 20.
+    const limited = await startFakeTelegram();
+    limited.setRateLimit({ perSecond: 20 });
+    const platform = createTelegramPlatform({
+      token: limited.token,
+      apiRoot: limited.apiRoot,
+      registry,
+      services: createFakeServices(),
+      logger: createLogger(),
+      pace: { perSecond: 'auto', perChatPerMinute: 20 },
+    });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 70 }, (_, i) => platform.sender.send({ platform: 'telegram', chatId: String(3000 + i) }, formatAlert([makeStory()]))),
+      );
+      expect(results.every((r) => r.ok)).toBe(true);
+      const perChat = new Map<string, number>();
+      for (const m of limited.sentMessages()) perChat.set(String(m.chatId), (perChat.get(String(m.chatId)) ?? 0) + 1);
+      expect(perChat.size).toBe(70);
+      expect([...perChat.values()].every((n) => n === 1)).toBe(true);
+      const refused = limited.calls.filter((c) => c.response?.ok === false && c.response.error_code === 429).length;
+      // Only the overshoot of the first second: a pacer that ignored the 429s would collect one on most resends.
+      expect(refused).toBeGreaterThan(0);
+      expect(refused).toBeLessThanOrEqual(15);
+      expect(platform.sendRate()).toBeLessThan(20);
+    } finally {
+      await limited.close();
+    }
+  }, 20_000);
+
+  it('on perSecond auto, goes past its start of 30 when the API takes more', async () => {
+    const generous = await startFakeTelegram();
+    generous.setRateLimit({ perSecond: 1000 });
+    const platform = createTelegramPlatform({
+      token: generous.token,
+      apiRoot: generous.apiRoot,
+      registry,
+      services: createFakeServices(),
+      logger: createLogger(),
+    });
+    try {
+      const started = Date.now();
+      const results = await Promise.all(
+        Array.from({ length: 150 }, (_, i) => platform.sender.send({ platform: 'telegram', chatId: String(5000 + i) }, formatAlert([makeStory()]))),
+      );
+      expect(results.every((r) => r.ok)).toBe(true);
+      expect(generous.sentMessages()).toHaveLength(150);
+      // At a fixed 30 a second, 150 messages take four full windows; doubling (30, 60, 120) takes two.
+      expect(Date.now() - started).toBeLessThan(3_500);
+      expect(platform.sendRate()).toBeGreaterThan(30);
+    } finally {
+      await generous.close();
+    }
+  }, 20_000);
 });
