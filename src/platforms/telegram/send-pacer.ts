@@ -11,7 +11,7 @@
  */
 import type { Clock } from '../../clock.js';
 import { systemClock } from '../../clock.js';
-import { adaptiveSendRate, fixedSendRate, type SendRate } from './send-rate.js';
+import { adaptiveSendRate, fixedSendRate, type RateChangeListener, type SendRate } from './send-rate.js';
 
 /** How fast the bot may send: `perSecond` over all chats (`auto`: found from Telegram's 429s), `perChatPerMinute` into one group. */
 export type PaceLimits = { perSecond: number | 'auto'; perChatPerMinute: number };
@@ -52,7 +52,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 /** A pacer with sliding windows; `clock` and `sleep` are injectable so tests need not wait. */
 export function createSendPacer(
   limits: PaceLimits = DEFAULT_PACE,
-  deps: { clock?: Clock; sleep?: (ms: number) => Promise<void> } = {},
+  deps: { clock?: Clock; sleep?: (ms: number) => Promise<void>; onRateChange?: RateChangeListener } = {},
 ): SendPacer {
   const clock = deps.clock ?? systemClock;
   const sleep = deps.sleep ?? realSleep;
@@ -118,7 +118,7 @@ export function createSendPacer(
     };
   }
 
-  const rate: SendRate = limits.perSecond === 'auto' ? adaptiveSendRate(SECOND_WINDOW_MS) : fixedSendRate(limits.perSecond);
+  const rate: SendRate = limits.perSecond === 'auto' ? adaptiveSendRate(SECOND_WINDOW_MS, deps.onRateChange) : fixedSendRate(limits.perSecond);
   const overall = createWindow(rate.current, SECOND_WINDOW_MS, rate.saturated);
   const perChat = Math.max(1, Math.floor(limits.perChatPerMinute));
   const groupLimit = () => perChat;

@@ -4,7 +4,7 @@
  * go to 1,000), and the only way a bot learns its own limit is the 429 it gets beyond it. So the rate starts
  * at the documented 30 and, while a backlog is waiting on it, doubles each second until Telegram refuses
  * (three 429s within a second; a lone one is jitter); it then drops just under what Telegram accepted in
- * the second before. After that it only creeps up (5 % a second, and not within 10 s of a 429) and steps
+ * the second before. After that it only creeps up (5 % a second, and not within 30 s of a 429) and steps
  * down at most a tenth at a time, so a long fan-out costs an occasional burst of 429s, not a stream of
  * them. A 429 costs nothing but time: auto-retry sends the message again after retry_after.
  */
@@ -24,7 +24,7 @@ export const AUTO_START_PER_SECOND = 30;
 /** The most `auto` ever tries: Telegram's limit for paid broadcasts. */
 export const AUTO_MAX_PER_SECOND = 1000;
 /** No creeping up for this long after a refusal. */
-export const QUIET_AFTER_REFUSAL_MS = 10_000;
+export const QUIET_AFTER_REFUSAL_MS = 30_000;
 // Under what was accepted: Telegram's window and ours are not aligned to the millisecond.
 const MARGIN = 0.98;
 const CREEP = 0.05;
@@ -38,8 +38,11 @@ export function fixedSendRate(perSecond: number): SendRate {
   return { current: () => limit, saturated: () => {}, refused: () => {} };
 }
 
+/** Hears each change of an `auto` rate (operators want to see the limit their bot was found to have). */
+export type RateChangeListener = (perSecond: number, change: 'raised' | 'lowered') => void;
+
 /** The `auto` rate; `windowMs` is the pacer's window (a second and a little). */
-export function adaptiveSendRate(windowMs: number, start = AUTO_START_PER_SECOND, max = AUTO_MAX_PER_SECOND): SendRate {
+export function adaptiveSendRate(windowMs: number, onChange: RateChangeListener = () => {}, start = AUTO_START_PER_SECOND, max = AUTO_MAX_PER_SECOND): SendRate {
   let rate = Math.min(start, max);
   // Before the first refusal the rate is still looking for the limit (doubling); after it, close to it.
   let found = false;
@@ -59,6 +62,7 @@ export function adaptiveSendRate(windowMs: number, start = AUTO_START_PER_SECOND
       if (now - Math.max(backlogSince, raisedAt, loweredAt) < windowMs || now - refusedAt < QUIET_AFTER_REFUSAL_MS) return;
       rate = found ? Math.min(max, rate + Math.max(1, Math.round(rate * CREEP))) : Math.min(max, rate * 2);
       raisedAt = now;
+      onChange(rate, 'raised');
     },
     refused(now, accepted) {
       refusedAt = now;
@@ -79,6 +83,7 @@ export function adaptiveSendRate(windowMs: number, start = AUTO_START_PER_SECOND
       rate = Math.max(1, found ? Math.max(target, Math.floor(rate * (1 - MAX_STEP_DOWN))) : target);
       found = true;
       loweredAt = now;
+      onChange(rate, 'lowered');
     },
   };
 }

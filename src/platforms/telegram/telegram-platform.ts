@@ -104,7 +104,13 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
   const bot = new Bot(token, options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {});
   // auto-retry waits out 429 retry_after. Network errors and 5xx are handed back at once instead: left to
   // auto-retry, a network outage would hold one send forever; the dispatcher retries with its own backoff.
-  const pacer = createSendPacer(options.pace ?? DEFAULT_PACE, options.clock ? { clock: options.clock } : {});
+  const pacer = createSendPacer(options.pace ?? DEFAULT_PACE, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    onRateChange: (perSecond, change) =>
+      change === 'lowered'
+        ? logger.info({ perSecond }, 'telegram answered 429s: send rate lowered to what it accepted')
+        : logger.debug?.({ perSecond }, 'telegram send rate raised: messages were waiting and no 429 came'),
+  });
   // Installed first, so it sits under auto-retry (paced-api.ts).
   bot.api.config.use(pacedApi(pacer));
   bot.api.config.use(

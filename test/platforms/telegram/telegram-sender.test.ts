@@ -55,12 +55,13 @@ describe('the Telegram sender when the outside world fails', () => {
     // 20 a second, under auto's start of 30: the first second overshoots, then the rate settles under 20.
     const limited = await startFakeTelegram();
     limited.setRateLimit({ perSecond: 20 });
+    const log = createLogger();
     const platform = createTelegramPlatform({
       token: limited.token,
       apiRoot: limited.apiRoot,
       registry,
       services: createFakeServices(),
-      logger: createLogger(),
+      logger: log,
       pace: { perSecond: 'auto', perChatPerMinute: 20 },
     });
     try {
@@ -77,6 +78,10 @@ describe('the Telegram sender when the outside world fails', () => {
       expect(refused).toBeGreaterThan(0);
       expect(refused).toBeLessThanOrEqual(15);
       expect(platform.sendRate()).toBeLessThan(20);
+      // The operator sees the limit found.
+      expect(log.entries).toContainEqual(
+        expect.objectContaining({ level: 'info', details: { perSecond: platform.sendRate() }, message: expect.stringContaining('send rate lowered') }),
+      );
     } finally {
       await limited.close();
     }
