@@ -49,7 +49,8 @@ export function adaptiveSendRate(windowMs: number, onChange: RateChangeListener 
   let raisedAt = Number.NEGATIVE_INFINITY;
   let loweredAt = Number.NEGATIVE_INFINITY;
   let refusedAt = Number.NEGATIVE_INFINITY;
-  // Since when sends have kept waiting on the window (a gap of a window ends a backlog).
+  // Since when sends have kept waiting on the window. Under a steady backlog a send waits about once a
+  // window (the slots free together), so only a gap of two windows ends a backlog.
   let backlogSince = Number.NEGATIVE_INFINITY;
   let waitedAt = Number.NEGATIVE_INFINITY;
   let recentRefusals: number[] = [];
