@@ -21,7 +21,8 @@ export async function run(globals: { config?: string; db?: string }, opts: PollO
   if (!opened.ok) return reportProblems(opened.problems, (text) => process.stderr.write(text));
   const { core } = opened;
   const print = (items: readonly NormalizedItem[]) => {
-    for (const item of items) process.stdout.write(`${formatItem(core, item, opts.json ?? false)}\n`);
+    // One write per feed, not per item: a write to a pipe or file is a system call each.
+    if (items.length > 0) process.stdout.write(items.map((item) => `${formatItem(core, item, opts.json ?? false)}\n`).join(''));
   };
   const poller = core.createPoller({ committed: ({ items }) => print(items) });
   try {
