@@ -3,11 +3,25 @@ import { formatAlert } from '../../../src/chat/format-story.js';
 import { createTelegramPlatform } from '../../../src/platforms/telegram/telegram-platform.js';
 import { createFakeServices, makeStory, registry } from '../../commands/fake-services.js';
 import { startFakeTelegram } from '../../fakes/telegram-api.js';
+import type { FakeTelegram } from '../../fakes/telegram-types.js';
+import type { PaceLimits } from '../../../src/platforms/telegram/send-pacer.js';
 
 function createLogger() {
   const entries: { level: string; details: object; message: string }[] = [];
   const at = (level: string) => (details: object, message: string) => void entries.push({ level, details, message });
   return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** The platform over a fake Bot API, as createPlatforms builds it for settings.yaml's pace. */
+function platformOn(fake: FakeTelegram, pace?: PaceLimits, logger = createLogger()) {
+  return createTelegramPlatform({ token: fake.token, apiRoot: fake.apiRoot, registry, services: createFakeServices(), logger, ...(pace ? { pace } : {}) });
+}
+
+/** Sends one alert to each of `count` private chats from `firstChat` on, all at once. */
+function fanOut(platform: ReturnType<typeof createTelegramPlatform>, firstChat: number, count: number) {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) => platform.sender.send({ platform: 'telegram', chatId: String(firstChat + i) }, formatAlert([makeStory()]))),
+  );
 }
 
 describe('the Telegram sender when the outside world fails', () => {
@@ -29,19 +43,10 @@ describe('the Telegram sender when the outside world fails', () => {
   it('paces a fan-out so a rate-limited API never answers 429', async () => {
     const limited = await startFakeTelegram();
     limited.setRateLimit({ perSecond: 10 });
-    const paced = createTelegramPlatform({
-      token: limited.token,
-      apiRoot: limited.apiRoot,
-      registry,
-      services: createFakeServices(),
-      logger: createLogger(),
-      pace: { perSecond: 10, perChatPerMinute: 20 },
-    });
+    const paced = platformOn(limited, { perSecond: 10, perChatPerMinute: 20 });
     try {
       const started = Date.now();
-      const results = await Promise.all(
-        Array.from({ length: 15 }, (_, i) => paced.sender.send({ platform: 'telegram', chatId: String(1000 + i) }, formatAlert([makeStory()]))),
-      );
+      const results = await fanOut(paced, 1000, 15);
       expect(results.every((r) => r.ok)).toBe(true);
       expect(limited.calls.filter((c) => c.response?.ok === false)).toEqual([]);
       expect(limited.sentMessages()).toHaveLength(15);
@@ -56,18 +61,9 @@ describe('the Telegram sender when the outside world fails', () => {
     const limited = await startFakeTelegram();
     limited.setRateLimit({ perSecond: 20 });
     const log = createLogger();
-    const platform = createTelegramPlatform({
-      token: limited.token,
-      apiRoot: limited.apiRoot,
-      registry,
-      services: createFakeServices(),
-      logger: log,
-      pace: { perSecond: 'auto', perChatPerMinute: 20 },
-    });
+    const platform = platformOn(limited, { perSecond: 'auto', perChatPerMinute: 20 }, log);
     try {
-      const results = await Promise.all(
-        Array.from({ length: 70 }, (_, i) => platform.sender.send({ platform: 'telegram', chatId: String(3000 + i) }, formatAlert([makeStory()]))),
-      );
+      const results = await fanOut(platform, 3000, 70);
       expect(results.every((r) => r.ok)).toBe(true);
       const perChat = new Map<string, number>();
       for (const m of limited.sentMessages()) perChat.set(String(m.chatId), (perChat.get(String(m.chatId)) ?? 0) + 1);
@@ -90,18 +86,11 @@ describe('the Telegram sender when the outside world fails', () => {
   it('on perSecond auto, goes past its start of 30 when the API takes more', async () => {
     const generous = await startFakeTelegram();
     generous.setRateLimit({ perSecond: 1000 });
-    const platform = createTelegramPlatform({
-      token: generous.token,
-      apiRoot: generous.apiRoot,
-      registry,
-      services: createFakeServices(),
-      logger: createLogger(),
-    });
+    // No pace given: the default, perSecond auto.
+    const platform = platformOn(generous);
     try {
       const started = Date.now();
-      const results = await Promise.all(
-        Array.from({ length: 150 }, (_, i) => platform.sender.send({ platform: 'telegram', chatId: String(5000 + i) }, formatAlert([makeStory()]))),
-      );
+      const results = await fanOut(platform, 5000, 150);
       expect(results.every((r) => r.ok)).toBe(true);
       expect(generous.sentMessages()).toHaveLength(150);
       // At a fixed 30 a second, 150 messages take four full windows; doubling (30, 60, 120) takes two.
