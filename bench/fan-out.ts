@@ -13,7 +13,7 @@ import { createRegistry } from '../src/chat/registry.js';
 import { textMessage } from '../src/chat/message.js';
 import { formatAlert } from '../src/chat/format-story.js';
 import { systemClock } from '../src/clock.js';
-import { settingsFileSchema, toSettings } from '../src/config/settings-schema.js';
+import { defaultSettings } from '../src/config/settings-schema.js';
 import { createDispatcher } from '../src/delivery/dispatcher.js';
 import { createFanOut } from '../src/delivery/fan-out.js';
 import { createSubscriptions } from '../src/delivery/subscriptions.js';
@@ -44,7 +44,7 @@ export const fanOut: Workload = {
     const topics = loadDefaultTopics();
     const bench = openBenchStore(join(dir.path, 'fan-out.db'), topics, systemClock);
     // No settings.yaml: what a user who never heard of the fake's limit runs.
-    const settings = toSettings(settingsFileSchema.parse({}));
+    const settings = defaultSettings();
     try {
       const db = bench.store.db;
       const subscriptions = createSubscriptions(db, systemClock, { digestTime: settings.digest.time, timezone: settings.digest.timezone });

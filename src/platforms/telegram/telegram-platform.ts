@@ -102,8 +102,6 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
   const { token, registry, services, logger, webhook } = options;
   const redact = createRedactor(token);
   const bot = new Bot(token, options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {});
-  // auto-retry waits out 429 retry_after. Network errors and 5xx are handed back at once instead: left to
-  // auto-retry, a network outage would hold one send forever; the dispatcher retries with its own backoff.
   const pacer = createSendPacer(options.pace ?? DEFAULT_PACE, {
     ...(options.clock ? { clock: options.clock } : {}),
     onRateChange: (perSecond, change) =>
@@ -113,6 +111,8 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
   });
   // Installed first, so it sits under auto-retry (paced-api.ts).
   bot.api.config.use(pacedApi(pacer));
+  // auto-retry waits out 429 retry_after. Network errors and 5xx are handed back at once instead: left to
+  // auto-retry, a network outage would hold one send forever; the dispatcher retries with its own backoff.
   bot.api.config.use(
     autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowHttpErrors: true, rethrowInternalServerErrors: true }),
   );
