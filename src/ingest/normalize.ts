@@ -29,7 +29,7 @@ const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
 /** Turns a parsed feed into normalized items (duplicate ids within one document dropped). */
 export function normalizeItems(feed: ParsedFeed, ctx: NormalizeContext): NormalizedItem[] {
   const base = feedBase(feed, ctx.baseUrl);
-  const feedLanguage = languageTag(flattenText(feed.language) || flattenText(feed['dc:language']));
+  const feedLanguage = languageTag(flattenText(feed.language) || flattenText(feed['dc:language']) || (feed.xmlLang ?? ''));
   const configLanguage = languageTag(ctx.language ?? '');
   const seen = new Set<string>();
   const items: NormalizedItem[] = [];

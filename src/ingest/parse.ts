@@ -11,11 +11,14 @@ import {
   reserializeLeniently,
   stripFeedPrefixes,
 } from './xml-repair.js';
-import { rootElementName } from './xml-scan.js';
+import { rootElement, xmlLangOf } from './xml-scan.js';
 import { errorText } from '../error-text.js';
 
-/** Extra fields we ask rss-parser to keep: the language, wherever a feed puts it. */
-type FeedExtras = { language?: unknown; 'dc:language'?: unknown };
+/**
+ * Extra fields we ask rss-parser to keep: the language, wherever a feed puts it. `xmlLang` is the root
+ * element's xml:lang (Atom's way), which rss-parser drops with every attribute; parseFeedText adds it.
+ */
+type FeedExtras = { language?: unknown; 'dc:language'?: unknown; xmlLang?: string };
 type ItemExtras = { 'dc:language'?: unknown; updated?: unknown; published?: unknown; 'dc:date'?: unknown };
 
 /** What rss-parser gives back. Its types say string, but fields may hold xml2js objects: flatten before use. */
@@ -54,7 +57,8 @@ async function parseWithRepairs(input: string): Promise<ParseTextOutcome> {
   const text = input.replace(/^\uFEFF/, '');
   if (text.trim() === '') return { ok: false, reason: 'empty body' };
 
-  const root = rootElementName(text);
+  const rootTag = rootElement(text);
+  const root = rootTag?.name ?? null;
   const notFeed = notAFeedReason(text, root);
   if (notFeed) {
     const carved = carveEmbeddedFeed(text);
@@ -65,9 +69,11 @@ async function parseWithRepairs(input: string): Promise<ParseTextOutcome> {
     return { ok: false, reason: notFeed };
   }
 
+  const xmlLang = rootTag ? xmlLangOf(rootTag.startTag) : null;
+  const withLang = (feed: ParsedFeed): ParsedFeed => (xmlLang === null ? feed : Object.assign(feed, { xmlLang }));
   let current = text;
   let lastError = await tryParse(current);
-  if (lastError.ok) return { ok: true, feed: lastError.feed, repairs: [] };
+  if (lastError.ok) return { ok: true, feed: withLang(lastError.feed), repairs: [] };
   const applied: string[] = [];
   for (const [label, repair] of REPAIRS) {
     const next = repair(current);
@@ -75,7 +81,7 @@ async function parseWithRepairs(input: string): Promise<ParseTextOutcome> {
     current = next;
     applied.push(label);
     lastError = await tryParse(current);
-    if (lastError.ok) return { ok: true, feed: lastError.feed, repairs: applied };
+    if (lastError.ok) return { ok: true, feed: withLang(lastError.feed), repairs: applied };
   }
   return { ok: false, reason: `malformed feed: ${lastError.message}` };
 }

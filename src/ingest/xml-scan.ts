@@ -102,11 +102,25 @@ function findTagEnd(text: string, from: number): { end: number; complete: boolea
   return { end: text.length, complete: false };
 }
 
-/** The name of the document's first element, skipping declarations, comments and PIs. */
-export function rootElementName(text: string): string | null {
+/** The document's first element (its name and the text of its start tag), skipping declarations, comments and PIs. */
+export function rootElement(text: string): { name: string; startTag: string } | null {
   for (const token of iterateXml(text)) {
-    if (token.kind === 'tag' && !token.closing) return token.name;
+    if (token.kind === 'tag' && !token.closing) return { name: token.name, startTag: text.slice(token.start, token.end) };
     if (token.kind === 'text' && text.slice(token.start, token.end).trim() !== '') return null;
   }
   return null;
+}
+
+/** The name of the document's first element, skipping declarations, comments and PIs. */
+export function rootElementName(text: string): string | null {
+  return rootElement(text)?.name ?? null;
+}
+
+const XML_LANG_RE = /\sxml:lang\s*=\s*(?:"([^"]*)"|'([^']*)')/;
+
+/** The `xml:lang` attribute of a start tag (Atom declares a feed's language this way), or null. */
+export function xmlLangOf(startTag: string): string | null {
+  const match = XML_LANG_RE.exec(startTag);
+  const value = (match?.[1] ?? match?.[2] ?? '').trim();
+  return value === '' ? null : value;
 }

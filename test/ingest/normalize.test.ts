@@ -145,6 +145,19 @@ describe('normalizeItems', () => {
     expect(withConfig[0]?.language).toBe('sw');
   });
 
+  it("takes an Atom feed's language from xml:lang on <feed>, after <language> or dc:language", async () => {
+    const entry = '<entry><title>Goma</title><id>urn:1</id><updated>2025-05-30T10:00:00Z</updated></entry>';
+    const atom = (attributes: string, inside = '') =>
+      `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"${attributes}><title>F</title>${inside}${entry}</feed>`;
+    expect((await normalize(atom(' xml:lang="fr-CD"')))[0]?.language).toBe('fr');
+    expect((await normalize(atom(" xml:lang = 'sw'")))[0]?.language).toBe('sw');
+    expect((await normalize(atom(' xml:lang=""'), { language: 'en' }))[0]?.language).toBe('en');
+    const dc = ' xmlns:dc="http://purl.org/dc/elements/1.1/" xml:lang="fr"';
+    expect((await normalize(atom(dc, '<dc:language>en</dc:language>')))[0]?.language).toBe('en');
+    // The attribute of the root only: an xml:lang further down is some element's own.
+    expect((await normalize(atom('', '<subtitle xml:lang="fr">x</subtitle>'), { language: 'en' }))[0]?.language).toBe('en');
+  });
+
   it('survives an empty parsed feed object', () => {
     expect(normalizeItems({ items: [] } as ParsedFeed, { feedId: 'f', fetchedAt: FETCHED_AT })).toEqual([]);
   });
