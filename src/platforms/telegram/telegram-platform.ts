@@ -20,6 +20,7 @@ import type { Clock } from '../../clock.js';
 import type { MessageSender } from '../../delivery/sender.js';
 import { toBotCommands } from './bot-commands.js';
 import { classifyTelegramError, createRedactor } from './send-errors.js';
+import { floodWait } from './flood-wait.js';
 import { pacedApi } from './paced-api.js';
 import { createSendPacer, DEFAULT_PACE } from './send-pacer.js';
 import type { PaceLimits } from './send-pacer.js';
@@ -111,6 +112,8 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
   });
   // Installed first, so it sits under auto-retry (paced-api.ts).
   bot.api.config.use(pacedApi(pacer));
+  // Between the two: auto-retry sees a wait on every 429, even one that names none (flood-wait.ts).
+  bot.api.config.use(floodWait());
   // auto-retry waits out 429 retry_after. Network errors and 5xx are handed back at once instead: left to
   // auto-retry, a network outage would hold one send forever; the dispatcher retries with its own backoff.
   bot.api.config.use(

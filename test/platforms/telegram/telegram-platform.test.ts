@@ -277,6 +277,23 @@ describe('the Telegram platform with the real grammY against the fake Bot API', 
     expect(fake.sentMessages(505)).toHaveLength(1);
   });
 
+  it('waits out a 429 that names its wait only in the description, or no wait at all (1 s), and loses nothing', async () => {
+    fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 2' });
+    fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests' }, 1, 1);
+    const before = fake.calls.length;
+    const first = await platform.sender.send({ platform: 'telegram', chatId: '521' }, formatAlert([makeStory()]));
+    const second = await platform.sender.send({ platform: 'telegram', chatId: '522' }, formatAlert([makeStory()]));
+    expect([first.ok, second.ok]).toEqual([true, true]);
+    const attempts = fake.calls.slice(before).filter((c) => c.method === 'sendMessage');
+    expect(attempts.map((c) => c.response?.ok)).toEqual([false, true, false, true]);
+    const gap = (i: number) => (attempts[i + 1]?.time ?? 0) - (attempts[i]?.time ?? 0);
+    expect(gap(0)).toBeGreaterThanOrEqual(1950);
+    expect(gap(2)).toBeGreaterThanOrEqual(950);
+    expect(gap(2)).toBeLessThan(1950);
+    expect(fake.sentMessages(521)).toHaveLength(1);
+    expect(fake.sentMessages(522)).toHaveLength(1);
+  });
+
   it('hands back a 429 whose wait is too long as retry with the wait', async () => {
     fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 120', parameters: { retry_after: 120 } });
     const result = await platform.sender.send({ platform: 'telegram', chatId: '506' }, formatAlert([makeStory()]));
