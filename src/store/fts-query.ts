@@ -3,7 +3,8 @@
  * words are kept, each one quoted, so `AND`, `NEAR(`, `"` or `*` are searched as text or dropped.
  */
 
-// Letters, digits and combining marks: the characters unicode61 keeps inside a token.
+// Letters, digits and combining marks. unicode61 splits some words at a mark (Devanagari vowel signs): the
+// quoted word is then a phrase of adjacent tokens, which the index (detail=full) still matches.
 const WORD = /[\p{L}\p{N}\p{M}]+(\*)?/gu;
 const MAX_TERMS = 16;
 
