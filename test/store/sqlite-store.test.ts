@@ -110,6 +110,13 @@ describe('the full-text index', () => {
     expect(search(store, 'cease*')).toEqual(['goma']);
   });
 
+  it('finds a word the tokenizer splits at its marks (Devanagari vowel signs), without an FTS error', () => {
+    const store = storeWithNews();
+    store.insertItems('hindi', [makeItem({ id: 'hindi', title: 'कांगो में युद्धविराम', summary: 'गोमा से समाचार' })]);
+    expect(search(store, 'युद्धविराम')).toEqual(['hindi']);
+    expect(search(store, 'गोमा')).toEqual(['hindi']);
+  });
+
   it('answers hostile queries without an FTS syntax error', () => {
     const store = storeWithNews();
     for (const hostile of ['"', 'AND OR', '*', 'NEAR(', 'NEAR(goma', '"unbalanced', 'title:goma', '-goma', '^goma', '(', ')', 'goma)', "o'clock", '']) {
