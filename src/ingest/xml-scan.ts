@@ -111,11 +111,6 @@ export function rootElement(text: string): { name: string; startTag: string } | 
   return null;
 }
 
-/** The name of the document's first element, skipping declarations, comments and PIs. */
-export function rootElementName(text: string): string | null {
-  return rootElement(text)?.name ?? null;
-}
-
 const XML_LANG_RE = /\sxml:lang\s*=\s*(?:"([^"]*)"|'([^']*)')/;
 
 /** The `xml:lang` attribute of a start tag (Atom declares a feed's language this way), or null. */

@@ -8,12 +8,12 @@
 import type { Transformer } from 'grammy';
 
 /** Seconds to wait after a 429 that names no wait: the window Telegram's limits are counted in. */
-export const DEFAULT_FLOOD_WAIT_SECONDS = 1;
+const DEFAULT_FLOOD_WAIT_SECONDS = 1;
 
 const RETRY_AFTER_RE = /retry after (\d+)/i;
 
 /** The wait a 429's description names, or the default. */
-export function floodWaitSeconds(description: string | undefined): number {
+function floodWaitSeconds(description: string | undefined): number {
   const named = RETRY_AFTER_RE.exec(description ?? '')?.[1];
   return named === undefined ? DEFAULT_FLOOD_WAIT_SECONDS : Number(named);
 }
