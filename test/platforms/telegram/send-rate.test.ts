@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { adaptiveSendRate, fixedSendRate, QUIET_AFTER_REFUSAL_MS } from '../../../src/platforms/telegram/send-rate.js';
+import { adaptiveSendRate, fixedSendRate, QUIET_AFTER_REFUSAL_MS, type SendRate } from '../../../src/platforms/telegram/send-rate.js';
 
 const WINDOW = 1_005;
 
 /** Keeps the rate saturated every 100 ms from `from` to `to`. */
-function backlog(rate: ReturnType<typeof adaptiveSendRate>, from: number, to: number) {
+function backlog(rate: SendRate, from: number, to: number) {
   for (let t = from; t <= to; t += 100) rate.saturated(t);
 }
 
 /** Three 429s in one window at `at`, with `accepted` sends taken in the window before. */
-function refusals(rate: ReturnType<typeof adaptiveSendRate>, at: number, accepted: number) {
+function refusals(rate: SendRate, at: number, accepted: number) {
   for (let i = 0; i < 3; i++) rate.refused(at + i, accepted);
 }
 
@@ -18,7 +18,7 @@ describe('send rate', () => {
     const rate = fixedSendRate(100);
     rate.saturated(0);
     rate.saturated(5_000);
-    refusals(rate as ReturnType<typeof adaptiveSendRate>, 6_000, 10);
+    refusals(rate, 6_000, 10);
     expect(rate.current()).toBe(100);
   });
 
