@@ -154,7 +154,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const payload = isThread ? { id: channelId, guild_id: channel.guild_id, parent_id: channel.parent_id, type: channel.type } : channel;
       for (const s of world.sessions) if (s.ready) world.dispatch(s, isThread ? 'THREAD_DELETE' : 'CHANNEL_DELETE', payload);
     },
-    rateLimitNext: (route, retryAfterSeconds, times = 1, skip = 0) => void world.rateLimits.push({ route, retryAfter: retryAfterSeconds, times, skip }),
+    rateLimitNext: (route, retryAfterSeconds, times = 1, skip = 0, form = 'discord') =>
+      void world.rateLimits.push({ route, retryAfter: retryAfterSeconds, times, skip, form }),
     registeredCommands: (guildId) => [...(world.commands.get(guildId ?? '') ?? [])],
     close: async () => {
       // 4004 is a close code discord.js treats as final, so a client still logged in stops instead of reconnecting.

@@ -104,9 +104,12 @@ export function createRestApi(world: DiscordWorld, token: string | undefined) {
     else if (limit) {
       limit.times -= 1;
       const seconds = limit.retryAfter;
+      if (limit.form === 'bare') return { status: 429, body: { message: 'Too Many Requests' } };
+      const body = { message: 'You are being rate limited.', retry_after: seconds, global: false };
+      if (limit.form === 'body only') return { status: 429, body };
       return {
         status: 429,
-        body: { message: 'You are being rate limited.', retry_after: seconds, global: false },
+        body,
         headers: { 'retry-after': String(seconds), 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Date.now() / 1000 + seconds), 'x-ratelimit-reset-after': String(seconds), 'x-ratelimit-bucket': `fake-${method}-${path.split('/')[1] ?? ''}`, 'x-ratelimit-scope': 'user' },
       };
     }

@@ -6,6 +6,8 @@ import type { APIAllowedMentions, APIEmbed } from 'discord-api-types/v10';
 export type Json = Record<string, unknown>;
 /** One REST request the fake received (path without `/api/v10`, query apart). */
 export type RecordedCall = { method: string; path: string; query: URLSearchParams; body: unknown; headers: http.IncomingHttpHeaders };
+/** How a scripted 429 names its wait (see FakeDiscord.rateLimitNext). */
+export type RateLimitForm = 'discord' | 'body only' | 'bare';
 /** An error answer Discord gives, e.g. `{ status: 403, code: 50001, message: 'Missing Access' }`. */
 export type DiscordFailure = { status: number; code: number; message: string };
 /** A message the fake holds, in Discord's shape, plus the allowed_mentions it was sent with. */
@@ -75,9 +77,11 @@ export type FakeDiscord = {
   deleteChannel(channelId: string): void;
   /**
    * The next `times` requests matching `route` ('POST /channels/:id/messages', '/channels/123/messages') answer
-   * 429, after `skip` matching requests have been let through.
+   * 429, after `skip` matching requests have been let through. `form` 'discord' (default) answers as Discord does,
+   * with the wait in the Retry-After and rate-limit headers and in the body; 'body only' names the wait in the body
+   * alone; 'bare' names no wait at all, as a proxy might.
    */
-  rateLimitNext(route: string, retryAfterSeconds: number, times?: number, skip?: number): void;
+  rateLimitNext(route: string, retryAfterSeconds: number, times?: number, skip?: number, form?: RateLimitForm): void;
   registeredCommands(guildId?: string): Json[];
   /** Resolves with the first call (from index `since`) matching `route`, waiting for it when needed. */
   waitForCall(route: string, options?: { since?: number; timeoutMs?: number }): Promise<RecordedCall>;

@@ -4,7 +4,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { APIAllowedMentions, APIEmbed } from 'discord-api-types/v10';
-import type { DiscordFailure, FakeGuild, FakeGuildInput, FakeUser, Json, RecordedCall, StoredMessage } from './discord-types.js';
+import type { DiscordFailure, RateLimitForm, FakeGuild, FakeGuildInput, FakeUser, Json, RecordedCall, StoredMessage } from './discord-types.js';
 
 const DISCORD_EPOCH = 1420070400000n;
 export const VIEW_AND_SEND = (1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 16n) | (1n << 31n) | (1n << 38n);
@@ -42,7 +42,7 @@ export function createDiscordWorld() {
     channels: new Map<string, Json>(),
     messages: new Map<string, StoredMessage[]>(),
     failures: new Map<string, DiscordFailure>(),
-    rateLimits: [] as Array<{ route: string; retryAfter: number; times: number; skip: number }>,
+    rateLimits: [] as Array<{ route: string; retryAfter: number; times: number; skip: number; form: RateLimitForm }>,
     /** Registered commands by guild id; '' holds the global ones. */
     commands: new Map<string, Json[]>(),
     interactions: new Map<string, PendingInteraction>(),

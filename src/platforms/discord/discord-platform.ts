@@ -11,6 +11,7 @@ import type { MessageSender } from '../../delivery/sender.js';
 import { buildCommandPayload, payloadHash } from './command-payload.js';
 import { createDiscordSender, NO_MENTIONS, type DiscordRest } from './discord-sender.js';
 import { handleChatCommand, type DiscordLogger } from './interactions.js';
+import { withRetryAfterHeader } from './retry-after.js';
 import { errorText } from '../../error-text.js';
 
 /** A small persistent key/value (the lead passes one over the database) holding the registration hash. */
@@ -59,6 +60,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
       ...(options.apiBase ? { api: options.apiBase } : {}),
       // A long 429 would stall every send behind it; the dispatcher's backoff handles it better.
       rejectOnRateLimit: (data) => data.retryAfter > maxWait,
+      makeRequest: withRetryAfterHeader(),
     },
     allowedMentions: NO_MENTIONS,
   });

@@ -117,6 +117,44 @@ describe('Discord sender against the fake Discord', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
   });
 
+  // A proxy or a hand-written Discord may leave out Retry-After: discord.js alone would retry at once, in a loop.
+  it('waits the body\'s retry_after when a 429 has no Retry-After header, then sends once', async () => {
+    const path = `/channels/${guild.textChannelId}/messages`;
+    const since = fake.calls.length;
+    fake.rateLimitNext(`POST ${path}`, 0.4, 1, 0, 'body only');
+    const started = performance.now();
+    const sent = await platform.sender.send({ platform: 'discord', chatId: guild.textChannelId }, formatAlert([makeStory({ id: 'body-only' })]));
+    expect(sent.ok).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+    expect(fake.calls.slice(since).filter((c) => c.method === 'POST' && c.path === path)).toHaveLength(2);
+  });
+
+  it('waits 1 s after each 429 that names no wait at all', async () => {
+    const path = `/channels/${guild.textChannelId}/messages`;
+    const since = fake.calls.length;
+    fake.rateLimitNext(`POST ${path}`, 0, 2, 0, 'bare');
+    const started = performance.now();
+    const sent = await platform.sender.send({ platform: 'discord', chatId: guild.textChannelId }, formatAlert([makeStory({ id: 'bare-429' })]));
+    expect(sent.ok).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1900);
+    expect(fake.calls.slice(since).filter((c) => c.method === 'POST' && c.path === path)).toHaveLength(3);
+  });
+
+  it('hands back a long 429 whose wait is only in the body as retry with that wait', async () => {
+    const impatient = createDiscordPlatform({ token: TOKEN, apiBase: fake.restBase, guildId: guild.id, registry, services, logger: memoryLogger(), kv, maxRateLimitWaitMs: 100 });
+    await impatient.start();
+    try {
+      fake.rateLimitNext(`POST /channels/${guild.textChannelId}/messages`, 30, 1, 0, 'body only');
+      const before = fake.messages(guild.textChannelId).length;
+      const sent = await impatient.sender.send({ platform: 'discord', chatId: guild.textChannelId }, formatAlert([makeStory()]));
+      expect(sent).toMatchObject({ ok: false, kind: 'retry' });
+      expect(!sent.ok && sent.retryAfterMs).toBeGreaterThanOrEqual(29_000);
+      expect(fake.messages(guild.textChannelId)).toHaveLength(before);
+    } finally {
+      await impatient.stop();
+    }
+  });
+
   it('hands a long 429 back as retry with its wait instead of holding the queue', async () => {
     const impatient = createDiscordPlatform({ token: TOKEN, apiBase: fake.restBase, guildId: guild.id, registry, services, logger: memoryLogger(), kv, maxRateLimitWaitMs: 100 });
     await impatient.start();
