@@ -118,26 +118,19 @@ describe('Discord sender against the fake Discord', () => {
   });
 
   // A proxy or a hand-written Discord may leave out Retry-After: discord.js alone would retry at once, in a loop.
-  it('waits the body\'s retry_after when a 429 has no Retry-After header, then sends once', async () => {
+  it.each([
+    // [what is waited, the 429's form, its wait in seconds, how many 429s, least time the send takes]
+    ["the body's retry_after when a 429 has no Retry-After header", 'body only', 0.4, 1, 350],
+    ['1 s after each 429 that names no wait at all', 'bare', 0, 2, 1900],
+  ] as const)('waits %s, then sends once', async (_what, form, seconds, times, atLeastMs) => {
     const path = `/channels/${guild.textChannelId}/messages`;
     const since = fake.calls.length;
-    fake.rateLimitNext(`POST ${path}`, 0.4, 1, 0, 'body only');
+    fake.rateLimitNext(`POST ${path}`, seconds, times, 0, form);
     const started = performance.now();
-    const sent = await platform.sender.send({ platform: 'discord', chatId: guild.textChannelId }, formatAlert([makeStory({ id: 'body-only' })]));
+    const sent = await platform.sender.send({ platform: 'discord', chatId: guild.textChannelId }, formatAlert([makeStory({ id: `429-${form}` })]));
     expect(sent.ok).toBe(true);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(350);
-    expect(fake.calls.slice(since).filter((c) => c.method === 'POST' && c.path === path)).toHaveLength(2);
-  });
-
-  it('waits 1 s after each 429 that names no wait at all', async () => {
-    const path = `/channels/${guild.textChannelId}/messages`;
-    const since = fake.calls.length;
-    fake.rateLimitNext(`POST ${path}`, 0, 2, 0, 'bare');
-    const started = performance.now();
-    const sent = await platform.sender.send({ platform: 'discord', chatId: guild.textChannelId }, formatAlert([makeStory({ id: 'bare-429' })]));
-    expect(sent.ok).toBe(true);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(1900);
-    expect(fake.calls.slice(since).filter((c) => c.method === 'POST' && c.path === path)).toHaveLength(3);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(atLeastMs);
+    expect(fake.calls.slice(since).filter((c) => c.method === 'POST' && c.path === path)).toHaveLength(times + 1);
   });
 
   it('hands back a long 429 whose wait is only in the body as retry with that wait', async () => {
