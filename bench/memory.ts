@@ -17,7 +17,7 @@ import { rssFeed, startFeedServer, type FeedServer } from '../test/fakes/feed-se
 import { tempDir } from './bench-store.js';
 import { loadDefaultTopics } from './generated-topics.js';
 import { DEFAULT_TOPICS_PATH, SITREP_BIN } from './paths.js';
-import { generateTexts } from './news-generator.js';
+import { generateTexts, type GeneratedText } from './news-generator.js';
 import { atMost, bytes, exactly, ms, type Workload } from './table.js';
 
 const FEEDS = 1_000;
@@ -34,6 +34,23 @@ function writeConfig(dir: string, server: FeedServer, feeds: number, folder = 'f
   for (let f = 0; f < feeds; f++) lines.push(`  - id: outlet-${f}`, `    url: ${server.url(`/${folder}/${f}.xml`)}`, '    language: en');
   writeFileSync(join(dir, 'sources.yaml'), `${lines.join('\n')}\n`);
   copyFileSync(DEFAULT_TOPICS_PATH, join(dir, 'topics.yaml'));
+}
+
+/**
+ * Serves `texts` as FEEDS feeds of equal length at /<folder>/<f>.xml, each with an ETag; item i of feed f
+ * was published `ageMs(f, i)` before now.
+ */
+function serveFeeds(server: FeedServer, folder: string, texts: readonly GeneratedText[], ageMs: (feed: number, index: number) => number): void {
+  const perFeed = texts.length / FEEDS;
+  for (let f = 0; f < FEEDS; f++) {
+    const items = texts.slice(f * perFeed, (f + 1) * perFeed).map((text, i) => ({
+      title: text.title,
+      description: text.summary,
+      link: `https://outlet${f}.example/${folder}/${i}`,
+      pubDate: new Date(Date.now() - ageMs(f, i)),
+    }));
+    server.route(`/${folder}/${f}.xml`, { body: rssFeed({ title: `Outlet ${f}`, items }), etag: `"${folder}-${f}"` });
+  }
 }
 
 /** Fills a database the way months of polling would: items (with their full-text index) and seen ids; a tenth matched and clustered. */
@@ -126,16 +143,7 @@ export const memory: Workload = {
     const server = await startFeedServer();
     const dir = tempDir('memory');
     try {
-      const texts = generateTexts(FEEDS * ITEMS_PER_FEED, 12);
-      for (let f = 0; f < FEEDS; f++) {
-        const items = texts.slice(f * ITEMS_PER_FEED, (f + 1) * ITEMS_PER_FEED).map((text, i) => ({
-          title: text.title,
-          description: text.summary,
-          link: `https://outlet${f}.example/live/${i}`,
-          pubDate: new Date(Date.now() - i * 900_000),
-        }));
-        server.route(`/feed/${f}.xml`, { body: rssFeed({ title: `Outlet ${f}`, items }), etag: `"o${f}"` });
-      }
+      serveFeeds(server, 'feed', generateTexts(FEEDS * ITEMS_PER_FEED, 12), (_f, i) => i * 900_000);
 
       // Baseline: the same start with one feed and an empty database.
       const small = tempDir('memory-baseline');
@@ -154,16 +162,8 @@ export const memory: Workload = {
       const perTenThousand = dbBytes / (STORED / 10_000);
 
       // The same 200,000 items stored by sitrep itself, all in its first poll after start.
-      const large = generateTexts(STORED, 13);
-      for (let f = 0; f < FEEDS; f++) {
-        const items = large.slice(f * ITEMS_PER_LARGE_FEED, (f + 1) * ITEMS_PER_LARGE_FEED).map((text, i) => ({
-          title: text.title,
-          description: text.summary,
-          link: `https://outlet${f}.example/archive/${i}`,
-          pubDate: new Date(Date.now() - (f * ITEMS_PER_LARGE_FEED + i) * 10_000),
-        }));
-        server.route(`/large/${f}.xml`, { body: rssFeed({ title: `Outlet ${f}`, items }), etag: `"l${f}"` });
-      }
+      // Ten seconds apart over all feeds: 200,000 items span 23 days, inside the 30-day retention.
+      serveFeeds(server, 'large', generateTexts(STORED, 13), (f, i) => (f * ITEMS_PER_LARGE_FEED + i) * 10_000);
       const ingestDir = join(dir.path, 'ingest');
       mkdirSync(ingestDir);
       writeConfig(ingestDir, server, FEEDS, 'large');
