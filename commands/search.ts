@@ -1,22 +1,46 @@
-/** /search <query>: full-text search over stored reports. */
+/** /search <query>: full-text search over stored reports (syntax in src/store/fts-query.ts). */
 import { defineCommand } from '../src/chat/command.js';
 import type { CommandDefinition } from '../src/chat/command.js';
 import { formatStories } from '../src/chat/format-story.js';
+import { textMessage } from '../src/chat/message.js';
 
 type SearchOptions = { query: string };
 
 const LIMIT = 10;
 
+/** The query as typed, in quotes unless it has its own (a phrase search would show doubled quotes). */
+function shown(query: string): string {
+  return query.includes('"') ? query : `"${query}"`;
+}
+
+/** Whether some part of the query is not excluded with a leading minus: FTS cannot search for "all but". */
+function looksForSomething(query: string): boolean {
+  // A quoted phrase counts as one part, whatever spaces it holds.
+  return /(^|\s)[^\s-]/u.test(query.replace(/"[^"]*"?/gu, '"'));
+}
+
 export default defineCommand<SearchOptions>({
   name: 'search',
   description: 'Search stored reports',
   options: {
-    query: { type: 'string', description: 'Words to look for', required: true, rest: true, maxLength: 200 },
+    query: {
+      type: 'string',
+      description: 'Words to look for; "a phrase", -word to exclude, this OR that',
+      required: true,
+      rest: true,
+      maxLength: 200,
+    },
   },
-  run: async ({ options, services }) =>
-    formatStories(await services.search(options.query, LIMIT), {
-      heading: `Results for "${options.query}"`,
-      empty: `Nothing found for "${options.query}".`,
+  run: async ({ options, services }) => {
+    if (!looksForSomething(options.query)) {
+      return textMessage(
+        `Nothing to look for in ${shown(options.query)}: a word after - is excluded. Add one to find, e.g. /search ceasefire -gaza`,
+      );
+    }
+    return formatStories(await services.search(options.query, LIMIT), {
+      heading: `Results for ${shown(options.query)}`,
+      empty: `Nothing found for ${shown(options.query)}.`,
       now: services.now(),
-    }),
+    });
+  },
 }) satisfies CommandDefinition<SearchOptions>;

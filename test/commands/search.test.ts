@@ -12,6 +12,18 @@ describe('/search', () => {
     expect(out).not.toContain('Goma');
   });
 
+  it('shows a query that has its own quotes without doubling them', async () => {
+    const out = await runConsole(['/search "prise de Goma" -gaza']);
+    expect(out).toContain('Nothing found for "prise de Goma" -gaza.');
+  });
+
+  it('says a query of exclusions only has nothing to look for, without searching', async () => {
+    const services = createFakeServices();
+    const out = await runConsole(['/search -gaza -"west bank"'], services);
+    expect(out).toContain('Nothing to look for in -gaza -"west bank": a word after - is excluded.');
+    expect(services.data.calls.search).toEqual([]);
+  });
+
   it('says when nothing matched, and asks for a query when none is given', async () => {
     const out = await runConsole(['/search Kinshasa airport', '/search']);
     expect(out).toContain('Nothing found for "Kinshasa airport".');

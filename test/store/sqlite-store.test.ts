@@ -110,6 +110,29 @@ describe('the full-text index', () => {
     expect(search(store, 'cease*')).toEqual(['goma']);
   });
 
+  it('takes the syntax of web search: "phrases", -excluded terms, OR, and hyphenated words as phrases', () => {
+    const store = storeWithNews();
+    store.insertItems('wire', [
+      makeItem({ id: 'gaza', title: 'Gaza ceasefire talks resume in Doha', summary: 'Mediators meet again.' }),
+      makeItem({ id: 'masisi', title: 'Cease-fire broken near Masisi', summary: "L'armée accuse le M23." }),
+      makeItem({ id: 'sake', title: 'Sake calm, the ceasefire holds', summary: 'Traders back in Goma.' }),
+    ]);
+    expect(search(store, 'ceasefire').sort()).toEqual(['gaza', 'goma', 'sake']);
+    expect(search(store, 'ceasefire -gaza').sort()).toEqual(['goma', 'sake']);
+    expect(search(store, 'ceasefire -gaza -"ceasefire holds"')).toEqual([]);
+    // Words side by side, in this order: "the ceasefire holds" is in two items, "ceasefire the holds" in none.
+    expect(search(store, '"the ceasefire holds"').sort()).toEqual(['goma', 'sake']);
+    expect(search(store, '"ceasefire the holds"')).toEqual([]);
+    expect(search(store, 'masisi OR traders').sort()).toEqual(['masisi', 'sake']);
+    expect(search(store, 'masisi OR traders goma')).toEqual(['sake']);
+    // Hyphenated and elided words match where their parts stand together, and only there.
+    expect(search(store, 'cease-fire')).toEqual(['masisi']);
+    expect(search(store, "l'armée")).toEqual(['masisi']);
+    expect(search(store, 'cease-fi*')).toEqual(['masisi']);
+    // Only exclusions: nothing to look for, so nothing is found (FTS5 cannot search for "all but").
+    expect(search(store, '-gaza')).toEqual([]);
+  });
+
   it('finds a word the tokenizer splits at its marks (Devanagari vowel signs), without an FTS error', () => {
     const store = storeWithNews();
     store.insertItems('hindi', [makeItem({ id: 'hindi', title: 'कांगो में युद्धविराम', summary: 'गोमा से समाचार' })]);
