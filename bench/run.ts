@@ -17,12 +17,27 @@ import { machineLine, ms, renderTable, type Row, type Workload } from './table.j
 
 const WORKLOADS: Workload[] = [matching, pipeline, pollCycle, fanOut, clustering, memory];
 
+const USAGE = `usage: npm run bench [-- [workload...] [--out FILE]]
+  workloads: ${WORKLOADS.map((w) => w.name).join(', ')} (default: all)
+  --out FILE  also write the table as a Markdown section to FILE
+`;
+
+/** Exits with the usage on stderr and code 2 (a wrong argument), or on stdout and 0 (--help). */
+function usage(problem?: string): never {
+  if (problem) process.stderr.write(`bench: ${problem}\n${USAGE}`);
+  else process.stdout.write(USAGE);
+  process.exit(problem ? 2 : 0);
+}
+
 function parseArgs(argv: readonly string[]): { names: string[]; out: string | null } {
   const names: string[] = [];
   let out: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--out') out = argv[++i] ?? null;
+    if (arg === '--help' || arg === '-h') usage();
+    else if (arg === '--out') {
+      out = argv[++i] ?? usage('--out needs a file name');
+    } else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
     else names.push(arg);
   }
   return { names, out };
@@ -30,10 +45,7 @@ function parseArgs(argv: readonly string[]): { names: string[]; out: string | nu
 
 const { names, out } = parseArgs(process.argv.slice(2));
 const unknown = names.filter((name) => !WORKLOADS.some((w) => w.name === name));
-if (unknown.length > 0) {
-  process.stderr.write(`bench: unknown workload ${unknown.join(', ')}; known: ${WORKLOADS.map((w) => w.name).join(', ')}\n`);
-  process.exit(2);
-}
+if (unknown.length > 0) usage(`unknown workload ${unknown.join(', ')}`);
 const selected = names.length === 0 ? WORKLOADS : WORKLOADS.filter((w) => names.includes(w.name));
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
