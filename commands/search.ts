@@ -21,11 +21,11 @@ function looksForSomething(query: string): boolean {
 
 export default defineCommand<SearchOptions>({
   name: 'search',
-  description: 'Search stored reports',
+  description: 'Search stored reports: "a phrase", -word to exclude, this OR that',
   options: {
     query: {
       type: 'string',
-      description: 'Words to look for; "a phrase", -word to exclude, this OR that',
+      description: 'Words to look for, e.g. ceasefire -gaza or "prise de Goma"',
       required: true,
       rest: true,
       maxLength: 200,
