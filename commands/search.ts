@@ -8,9 +8,9 @@ type SearchOptions = { query: string };
 
 const LIMIT = 10;
 
-/** The query as typed, in quotes unless it has its own (a phrase search would show doubled quotes). */
+/** The query as typed, in quotes unless it has its own, straight or typographic (a phrase search would show doubled quotes). */
 function shown(query: string): string {
-  return query.includes('"') ? query : `"${query}"`;
+  return /["\u201c\u201d\u201e\u201f\u00ab\u00bb]/u.test(query) ? query : `"${query}"`;
 }
 
 /** Whether some part of the query is not excluded with a leading minus: FTS cannot search for "all but". */

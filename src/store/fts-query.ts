@@ -15,6 +15,9 @@ const CHUNK = /(-?)(?:"([^"]*)"?|([^\s"]+))/gu;
 // Inside an unquoted chunk, hyphens, apostrophes and dots join words (`cease-fire`, `l'armée`, `U.N.`);
 // any other punctuation separates them (`NEAR(goma,sake)` is two words).
 const SEPARATOR = /[^\p{L}\p{N}\p{M}\-\u2010\u2011'\u2019.*]+/u;
+// Typographic quotes count as quotes: phone keyboards (iOS smart punctuation) turn " into “ and ”, and French
+// writes « ».
+const TYPOGRAPHIC_QUOTES = /[\u201c\u201d\u201e\u201f\u00ab\u00bb]/gu;
 const MAX_TERMS = 16;
 
 /**
@@ -35,7 +38,7 @@ function termGroups(text: string): { include: string[][]; exclude: string[] } {
   const exclude: string[] = [];
   let count = 0;
   let joinNext = false;
-  for (const [, minus, quoted, bare] of text.matchAll(CHUNK)) {
+  for (const [, minus, quoted, bare] of text.replace(TYPOGRAPHIC_QUOTES, '"').matchAll(CHUNK)) {
     if (count === MAX_TERMS) break;
     if (!minus && quoted === undefined && bare === 'OR') {
       // Joins the terms on each side; leading, trailing or doubled ORs are ignored.

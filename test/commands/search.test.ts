@@ -15,6 +15,7 @@ describe('/search', () => {
   it('shows a query that has its own quotes without doubling them', async () => {
     const out = await runConsole(['/search "prise de Goma" -gaza']);
     expect(out).toContain('Nothing found for "prise de Goma" -gaza.');
+    expect(await runConsole(['/search “prise de Goma”'])).toContain('Nothing found for “prise de Goma”.');
   });
 
   it('says a query of exclusions only has nothing to look for, without searching', async () => {

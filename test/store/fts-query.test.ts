@@ -11,6 +11,8 @@ describe('toFtsQuery', () => {
   it('makes a quoted phrase, and a hyphenated, elided or dotted word, one FTS5 phrase', () => {
     expect(toFtsQuery('"prise de Goma" M23')).toBe('"prise de Goma" AND "M23"');
     expect(toFtsQuery('"unclosed phrase')).toBe('"unclosed phrase"');
+    // As phone keyboards and French typography write them.
+    expect(toFtsQuery('“prise de Goma” -„west bank“ « accord de Doha »')).toBe('("prise de Goma" AND "accord de Doha") NOT ("west bank")');
     expect(toFtsQuery("cease-fire l'armée U.N.")).toBe('"cease fire" AND "l armée" AND "U N"');
     expect(toFtsQuery('"no* prefix in quotes"')).toBe('"no prefix in quotes"');
   });

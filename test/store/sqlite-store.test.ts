@@ -123,6 +123,7 @@ describe('the full-text index', () => {
     // Words side by side, in this order: "the ceasefire holds" is in two items, "ceasefire the holds" in none.
     expect(search(store, '"the ceasefire holds"').sort()).toEqual(['goma', 'sake']);
     expect(search(store, '"ceasefire the holds"')).toEqual([]);
+    expect(search(store, '“ceasefire the holds”')).toEqual([]);
     expect(search(store, 'masisi OR traders').sort()).toEqual(['masisi', 'sake']);
     expect(search(store, 'masisi OR traders goma')).toEqual(['sake']);
     // Hyphenated and elided words match where their parts stand together, and only there.
