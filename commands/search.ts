@@ -8,15 +8,19 @@ type SearchOptions = { query: string };
 
 const LIMIT = 10;
 
-/** The query as typed, in quotes unless it has its own, straight or typographic (a phrase search would show doubled quotes). */
+// Straight and typographic quotes (“ ” from phone keyboards, « »): the search takes them all for a phrase.
+const QUOTE = /["\u201c\u201d\u201e\u201f\u00ab\u00bb]/u;
+const QUOTED = /["\u201c\u201d\u201e\u201f\u00ab\u00bb][^"\u201c\u201d\u201e\u201f\u00ab\u00bb]*["\u201c\u201d\u201e\u201f\u00ab\u00bb]?/gu;
+
+/** The query as typed, in quotes unless it has its own (a phrase search would show doubled quotes). */
 function shown(query: string): string {
-  return /["\u201c\u201d\u201e\u201f\u00ab\u00bb]/u.test(query) ? query : `"${query}"`;
+  return QUOTE.test(query) ? query : `"${query}"`;
 }
 
 /** Whether some part of the query is not excluded with a leading minus: FTS cannot search for "all but". */
 function looksForSomething(query: string): boolean {
   // A quoted phrase counts as one part, whatever spaces it holds.
-  return /(^|\s)[^\s-]/u.test(query.replace(/"[^"]*"?/gu, '"'));
+  return /(^|\s)[^\s-]/u.test(query.replace(QUOTED, '"'));
 }
 
 export default defineCommand<SearchOptions>({

@@ -20,8 +20,9 @@ describe('/search', () => {
 
   it('says a query of exclusions only has nothing to look for, without searching', async () => {
     const services = createFakeServices();
-    const out = await runConsole(['/search -gaza -"west bank"'], services);
+    const out = await runConsole(['/search -gaza -"west bank"', '/search -« bande de Gaza »'], services);
     expect(out).toContain('Nothing to look for in -gaza -"west bank": a word after - is excluded.');
+    expect(out).toContain('Nothing to look for in -« bande de Gaza »: a word after - is excluded.');
     expect(services.data.calls.search).toEqual([]);
   });
 
