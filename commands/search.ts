@@ -9,8 +9,9 @@ type SearchOptions = { query: string };
 const LIMIT = 10;
 
 // Straight and typographic quotes (“ ” from phone keyboards, « »): the search takes them all for a phrase.
-const QUOTE = /["\u201c\u201d\u201e\u201f\u00ab\u00bb]/u;
-const QUOTED = /["\u201c\u201d\u201e\u201f\u00ab\u00bb][^"\u201c\u201d\u201e\u201f\u00ab\u00bb]*["\u201c\u201d\u201e\u201f\u00ab\u00bb]?/gu;
+const QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb';
+const QUOTE = new RegExp(`[${QUOTES}]`, 'u');
+const QUOTED = new RegExp(`[${QUOTES}][^${QUOTES}]*[${QUOTES}]?`, 'gu');
 
 /** The query as typed, in quotes unless it has its own (a phrase search would show doubled quotes). */
 function shown(query: string): string {
