@@ -68,7 +68,7 @@ function normalizeOne(
     url,
     title,
     summary,
-    language: languageTag(flattenText(raw['dc:language'])) ?? fallbackLanguage,
+    language: languageTag(flattenText(raw['dc:language'])) ?? languageTag(xmlLangAttribute(raw.attributes)) ?? fallbackLanguage,
     publishedAt,
     publishedAtEstimated,
     fetchedAt: ctx.fetchedAt,
@@ -158,6 +158,13 @@ export function cleanUrl(raw: string, base?: string, stripTracking = true): stri
 
 function isHttpUrl(text: string): boolean {
   return /^https?:\/\//i.test(text);
+}
+
+/** The xml:lang of an entry's attributes (an Atom entry may differ from its feed), or ''. */
+function xmlLangAttribute(attributes: unknown): string {
+  if (attributes === null || typeof attributes !== 'object') return '';
+  const value = (attributes as Record<string, unknown>)['xml:lang'];
+  return typeof value === 'string' ? value : '';
 }
 
 /** The primary subtag of a language tag (`en-US` → `en`), or null when it is not one. */

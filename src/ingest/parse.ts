@@ -17,9 +17,10 @@ import { errorText } from '../error-text.js';
 /**
  * Extra fields we ask rss-parser to keep: the language, wherever a feed puts it. `xmlLang` is the root
  * element's xml:lang (Atom's way), which rss-parser drops with every attribute; parseFeedText adds it.
+ * An entry's own attributes (xml2js's `$`, where an Atom entry's xml:lang sits) come as `attributes`.
  */
 type FeedExtras = { language?: unknown; 'dc:language'?: unknown; xmlLang?: string };
-type ItemExtras = { 'dc:language'?: unknown; updated?: unknown; published?: unknown; 'dc:date'?: unknown };
+type ItemExtras = { 'dc:language'?: unknown; updated?: unknown; published?: unknown; 'dc:date'?: unknown; attributes?: unknown };
 
 /** What rss-parser gives back. Its types say string, but fields may hold xml2js objects: flatten before use. */
 export type ParsedFeed = Parser.Output<ItemExtras> & FeedExtras;
@@ -33,7 +34,11 @@ export const PARSE_FAILURE_FORMS = [/^empty body$/, /^not a feed \(.+\)$/, /^mal
 // One instance for the whole process: parseString is synchronous inside and resets xml2js each call.
 const parser: Parser<FeedExtras, ItemExtras> = new Parser({
   defaultRSS: 2,
-  customFields: { feed: ['language', 'dc:language'], item: ['dc:language', 'updated', 'published', 'dc:date'] },
+  customFields: {
+    feed: ['language', 'dc:language'],
+    // keepArray: xml2js keeps attributes as one object, not in an array like child elements.
+    item: ['dc:language', 'updated', 'published', 'dc:date', ['$', 'attributes', { keepArray: true }]],
+  },
 });
 
 const REPAIRS: Array<[string, (text: string) => string]> = [

@@ -158,6 +158,26 @@ describe('normalizeItems', () => {
     expect((await normalize(atom('', '<subtitle xml:lang="fr">x</subtitle>'), { language: 'en' }))[0]?.language).toBe('en');
   });
 
+  it("takes an entry's own xml:lang over its feed's, and the entry's dc:language over both", async () => {
+    const entry = (attributes: string, inside = '') =>
+      `<entry${attributes}><title>Goma</title><id>urn:${attributes.length}:${inside.length}</id>${inside}<updated>2025-05-30T10:00:00Z</updated></entry>`;
+    const dc = ' xmlns:dc="http://purl.org/dc/elements/1.1/"';
+    const items = await normalize(
+      `<feed xmlns="http://www.w3.org/2005/Atom"${dc} xml:lang="en"><title>F</title>` +
+        entry(' xml:lang="fr-CD"') +
+        entry('') +
+        entry(' xml:lang="fr"', '<dc:language>sw</dc:language>') +
+        entry(' xml:lang=""') +
+        '</feed>',
+    );
+    expect(items.map((i) => i.language)).toEqual(['fr', 'en', 'sw', 'en']);
+    // RSS allows the attribute on <item> too.
+    const rss = await normalize(makeFeed(makeItem({ title: 'T', guid: 'a' }).replace('<item>', '<item xml:lang="fr">') + makeItem({ title: 'U', guid: 'b' })), {
+      language: 'en',
+    });
+    expect(rss.map((i) => i.language)).toEqual(['fr', 'en']);
+  });
+
   it('survives an empty parsed feed object', () => {
     expect(normalizeItems({ items: [] } as ParsedFeed, { feedId: 'f', fetchedAt: FETCHED_AT })).toEqual([]);
   });
