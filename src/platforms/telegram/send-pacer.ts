@@ -4,10 +4,14 @@
  * limit from where Telegram starts answering 429), about 20 a minute into any one group. Private chats
  * only count toward the overall limit. 429s that still happen are auto-retry's job; this keeps them rare.
  *
- * Windows are measured from when a send *finished*: Telegram counts a request when it arrives, which is
- * somewhere before we see the answer, so "n sends ago finished ≥ window ago" holds on their side too,
- * whatever the network latency and its jitter. (Measured from the start, jitter bunched requests into
- * Telegram's window and an `auto` rate kept stepping down on the 429s.)
+ * Windows are measured from when a send *finished*, less the shortest round trip seen before it started.
+ * Telegram counts a request when it arrives, somewhere between our start and its answer. Measured from the
+ * start, jitter bunched requests into Telegram's window and an `auto` rate kept stepping down on the 429s;
+ * measured from the answer, every window also held one round trip, and a 100 ms network cut 100 a second
+ * to 88. The shortest round trip is time every request spends on the way there and back, so taking it off
+ * the answer does not count a send as arriving after it did; the jitter above it stays as margin. Only
+ * round trips from before a send started count: the sends of a first burst queue behind each other in
+ * our own process, and their round trips are mostly that queue, not the network.
  */
 import type { Clock } from '../../clock.js';
 import { systemClock } from '../../clock.js';
@@ -44,7 +48,15 @@ export function isGroupChat(chatId: string): boolean {
   return !/^\d+$/.test(chatId);
 }
 
-type Slot = { finishedAt: number | null; refused: boolean; finished: Promise<void>; finish: () => void };
+type Slot = {
+  startedAt: number;
+  /** The shortest round trip finished before this send started (Infinity: none yet). */
+  shortestBefore: number;
+  finishedAt: number | null;
+  refused: boolean;
+  finished: Promise<void>;
+  finish: () => void;
+};
 type Window = { take(): Promise<Slot>; idle(): boolean; acceptedWithin(): number };
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -57,17 +69,24 @@ export function createSendPacer(
   const clock = deps.clock ?? systemClock;
   const sleep = deps.sleep ?? realSleep;
 
+  let shortestRoundTrip = Number.POSITIVE_INFINITY;
+
   function newSlot(): Slot {
     let resolve = () => {};
     const finished = new Promise<void>((r) => {
       resolve = r;
     });
     const slot: Slot = {
+      startedAt: clock.now(),
+      shortestBefore: shortestRoundTrip,
       finishedAt: null,
       refused: false,
       finished,
       finish: () => {
-        if (slot.finishedAt === null) slot.finishedAt = clock.now();
+        if (slot.finishedAt === null) {
+          slot.finishedAt = clock.now();
+          shortestRoundTrip = Math.min(shortestRoundTrip, slot.finishedAt - slot.startedAt);
+        }
         resolve();
       },
     };
@@ -87,6 +106,12 @@ export function createSendPacer(
     return slot.finishedAt ?? clock.now();
   }
 
+  /** When Telegram counted `slot` at the latest: its answer, less the network time it surely spent. */
+  function arrivedBy(slot: Slot, finishedAt: number): number {
+    const onTheWay = Number.isFinite(slot.shortestBefore) ? Math.min(slot.shortestBefore, finishedAt - slot.startedAt) : 0;
+    return finishedAt - Math.max(0, onTheWay);
+  }
+
   /** At most `limit()` slots per `windowMs`, granted in arrival order; `onWait` hears of every wait. */
   function createWindow(limit: () => number, windowMs: number, onWait: (now: number) => void = () => {}): Window {
     const recent: Slot[] = [];
@@ -96,7 +121,8 @@ export function createSendPacer(
         const turn = queue.then(async () => {
           // A while, not an if: a rate that stepped down leaves more slots in the window than it now allows.
           while (recent.length >= limit()) {
-            const at = (await finishedAt(recent.shift() as Slot)) + windowMs;
+            const oldest = recent.shift() as Slot;
+            const at = arrivedBy(oldest, await finishedAt(oldest)) + windowMs;
             const now = clock.now();
             if (at > now) {
               onWait(now);

@@ -29,6 +29,8 @@ export const QUIET_AFTER_REFUSAL_MS = 30_000;
 const MARGIN = 0.98;
 const CREEP = 0.05;
 const MAX_STEP_DOWN = 0.1;
+/** The part of a window that counts as a full one between waves of waits (see adaptiveSendRate). */
+const WAVE_SLACK = 0.9;
 /** 429s within one window that make the rate step down. */
 const REFUSALS_TO_STEP = 3;
 
@@ -43,6 +45,9 @@ export type RateChangeListener = (perSecond: number, change: 'raised' | 'lowered
 
 /** The `auto` rate; `windowMs` is the pacer's window (a second and a little). */
 export function adaptiveSendRate(windowMs: number, onChange: RateChangeListener = () => {}, start = AUTO_START_PER_SECOND, max = AUTO_MAX_PER_SECOND): SendRate {
+  // Under a backlog the waits come in waves, a window after the sends of the wave before, which took a
+  // little while to grant: the next wave's first wait can come that much under a window after the last.
+  const waveMs = windowMs * WAVE_SLACK;
   let rate = Math.min(start, max);
   // Before the first refusal the rate is still looking for the limit (doubling); after it, close to it.
   let found = false;
@@ -60,7 +65,7 @@ export function adaptiveSendRate(windowMs: number, onChange: RateChangeListener 
       if (now - waitedAt > 2 * windowMs) backlogSince = now;
       waitedAt = now;
       // A full window of backlog at the current rate first: only then is the rate what holds sends back.
-      if (now - Math.max(backlogSince, raisedAt, loweredAt) < windowMs || now - refusedAt < QUIET_AFTER_REFUSAL_MS) return;
+      if (now - Math.max(backlogSince, raisedAt, loweredAt) < waveMs || now - refusedAt < QUIET_AFTER_REFUSAL_MS) return;
       rate = found ? Math.min(max, rate + Math.max(1, Math.round(rate * CREEP))) : Math.min(max, rate * 2);
       raisedAt = now;
       onChange(rate, 'raised');

@@ -40,6 +40,25 @@ describe('send pacer', () => {
     expect(await send('3', 0)).toBe(300 + SECOND_WINDOW_MS);
   });
 
+  it('takes the shortest earlier round trip off the answer: a steady network delay does not stretch the window', async () => {
+    const W = SECOND_WINDOW_MS;
+    const { send } = pacedClock({ perSecond: 2, perChatPerMinute: 20 });
+    const starts: number[] = [];
+    for (let i = 0; i < 6; i++) starts.push(await send(String(i), 100));
+    // The first send had no round trip before it to go by: counted at its answer (100). From then on every
+    // round trip took 100 ms, so a send was counted by its answer less 100, that is by its start.
+    expect(starts).toEqual([0, 100, 100 + W, 200 + W, 100 + 2 * W, 200 + 2 * W]);
+  });
+
+  it('keeps what a slow send took beyond the shortest round trip as margin', async () => {
+    const { send } = pacedClock({ perSecond: 2, perChatPerMinute: 20 });
+    expect(await send('1', 100)).toBe(0);
+    expect(await send('2', 400)).toBe(100);
+    expect(await send('3', 100)).toBe(100 + SECOND_WINDOW_MS);
+    // Send 2 was answered at 500; only the 100 ms every round trip took comes off.
+    expect(await send('4', 100)).toBe(400 + SECOND_WINDOW_MS);
+  });
+
   it('holds a group to its per-minute limit', async () => {
     const { send } = pacedClock({ perSecond: 30, perChatPerMinute: 2 });
     const starts = [await send('-100'), await send('-100'), await send('-100')];

@@ -33,6 +33,15 @@ describe('send rate', () => {
     expect(rate.current()).toBe(120);
   });
 
+  it('doubles at each wave of waits, which comes a little under a window after the one before', () => {
+    const rate = adaptiveSendRate(WINDOW);
+    // The pacer grants a wave's sends over some milliseconds; the next wave waits a window after the first.
+    for (const [at, expected] of [[20, 30], [990, 60], [1_960, 120]] as const) {
+      rate.saturated(at);
+      expect(rate.current()).toBe(expected);
+    }
+  });
+
   it('does not rise without a backlog: a gap ends it and the next one waits a full window again', () => {
     const rate = adaptiveSendRate(WINDOW);
     rate.saturated(0);
@@ -53,8 +62,10 @@ describe('send rate', () => {
     expect(rate.current()).toBe(98);
     backlog(rate, 3_500, 3_400 + QUIET_AFTER_REFUSAL_MS - 100);
     expect(rate.current()).toBe(98);
-    backlog(rate, 3_400 + QUIET_AFTER_REFUSAL_MS, 3_400 + QUIET_AFTER_REFUSAL_MS + 1_100);
+    backlog(rate, 3_400 + QUIET_AFTER_REFUSAL_MS, 3_400 + QUIET_AFTER_REFUSAL_MS + 800);
     expect(rate.current()).toBe(103);
+    backlog(rate, 3_400 + QUIET_AFTER_REFUSAL_MS + 900, 3_400 + QUIET_AFTER_REFUSAL_MS + 1_100);
+    expect(rate.current()).toBe(108);
   });
 
   it('takes a lone 429 for jitter and a 429 without backlog for one chat’s own limit', () => {
