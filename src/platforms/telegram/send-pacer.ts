@@ -106,9 +106,13 @@ export function createSendPacer(
     return slot.finishedAt ?? clock.now();
   }
 
-  /** When Telegram counted `slot` at the latest: its answer, less the network time it surely spent. */
+  /**
+   * When Telegram counted `slot` at the latest: its answer, less the network time it surely spent. A send
+   * that never answered (given up on at IN_FLIGHT_CAP_MS) may still be on its way: counted as arriving now.
+   */
   function arrivedBy(slot: Slot, finishedAt: number): number {
-    const onTheWay = Number.isFinite(slot.shortestBefore) ? Math.min(slot.shortestBefore, finishedAt - slot.startedAt) : 0;
+    const known = slot.finishedAt !== null && Number.isFinite(slot.shortestBefore);
+    const onTheWay = known ? Math.min(slot.shortestBefore, finishedAt - slot.startedAt) : 0;
     return finishedAt - Math.max(0, onTheWay);
   }
 

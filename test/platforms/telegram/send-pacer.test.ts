@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createManualClock } from '../../../src/clock.js';
 import { createSendPacer, isGroupChat, MINUTE_WINDOW_MS, SECOND_WINDOW_MS } from '../../../src/platforms/telegram/send-pacer.js';
 
@@ -57,6 +57,23 @@ describe('send pacer', () => {
     expect(await send('3', 100)).toBe(100 + SECOND_WINDOW_MS);
     // Send 2 was answered at 500; only the 100 ms every round trip took comes off.
     expect(await send('4', 100)).toBe(400 + SECOND_WINDOW_MS);
+  });
+
+  it('counts a send that never answered as arriving when it is given up on, with nothing taken off', async () => {
+    vi.useFakeTimers();
+    try {
+      const { clock, pacer, send } = pacedClock({ perSecond: 2, perChatPerMinute: 20 });
+      expect(await send('1', 100)).toBe(0);
+      await pacer.acquire('2'); // granted at 100 and never answered
+      expect(await send('3', 0)).toBe(100 + SECOND_WINDOW_MS);
+      // The fourth waits on the hung send until the pacer stops waiting for its answer (15 s of timers).
+      const fourth = send('4', 0);
+      clock.advance(2_000);
+      await vi.advanceTimersByTimeAsync(15_000);
+      expect(await fourth).toBe(100 + SECOND_WINDOW_MS + 2_000 + SECOND_WINDOW_MS);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('holds a group to its per-minute limit', async () => {
