@@ -37,6 +37,16 @@ const ruleSchema = z
       .optional()
       .meta({ description: 'When set, one hit of each group must lie within this many words, in the same field.' }),
     unless: termListSchema.optional().meta({ description: 'Any hit here stops this rule (not the others).' }),
+    unlessNear: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({
+        description:
+          'When set, an `unless` hit does not stop this rule: it takes away the rule\'s hits within this many words of it, in the same field. In "As Gaza truce holds, Congo\'s ceasefire frays" the truce is Gaza\'s; the ceasefire still counts.',
+      }),
     strong: z
       .boolean()
       .default(false)
@@ -105,7 +115,7 @@ export type TopicRule = TopicConfig['rules'][number];
 
 /**
  * Cross-references the schema alone cannot check: duplicate ids, unknown @vocab / #topic / implies,
- * #topic used outside rules, and cycles of #topic references or of @vocab lists. Checked here, with the
+ * #topic used outside rules, unlessNear without unless, and cycles of #topic references or of @vocab lists. Checked here, with the
  * other config problems, so the matcher never meets a file it cannot compile.
  */
 function topicsFileProblems(file: {
@@ -115,7 +125,7 @@ function topicsFileProblems(file: {
     strong: string[];
     terms: string[];
     unless: string[];
-    rules: { all: string[][]; unless?: string[] | undefined }[];
+    rules: { all: string[][]; unless?: string[] | undefined; unlessNear?: number | undefined }[];
     implies: string[];
     signals?: readonly { terms: string[]; unless?: string[] | undefined }[] | undefined;
   }[];
@@ -147,6 +157,8 @@ function topicsFileProblems(file: {
           problems.push({ path: ['topics', i, 'rules', r, 'all', g], message: 'a #topic reference must be alone in its group' });
       });
       checkList(rule.unless ?? [], ['topics', i, 'rules', r, 'unless'], false);
+      if (rule.unlessNear !== undefined && (rule.unless ?? []).length === 0)
+        problems.push({ path: ['topics', i, 'rules', r, 'unlessNear'], message: 'unlessNear needs an unless list on the same rule' });
     });
     topic.implies.forEach((id, k) => {
       if (!ids.has(id)) problems.push({ path: ['topics', i, 'implies', k], message: `unknown topic "${id}"` });

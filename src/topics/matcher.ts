@@ -33,9 +33,11 @@ export type TopicMatcher = {
 type Hit = { field: MatchField; start: number };
 type FieldChoice = 'title' | 'summary' | 'any';
 type Group = { kind: 'terms'; ids: number[] } | { kind: 'topic'; index: number };
-type Rule = { groups: Group[]; near: number | null; unless: number[]; strong: boolean; field: FieldChoice };
+type Rule = { groups: Group[]; near: number | null; unless: number[]; unlessNear: number | null; strong: boolean; field: FieldChoice };
 /** What one item's hits say about one topic: its hit terms per list, in order of first occurrence. */
-type TopicState = { strong: number[]; terms: number[]; vetoed: boolean; rules: { groups: number[][]; vetoed: boolean }[] };
+/** Whether an `unlessNear` marker takes a hit of a rule away ("truce" in "Gaza truce"); null when no marker is hit. */
+type Claimed = ((id: number, hit: Hit) => boolean) | null;
+type TopicState = { strong: number[]; terms: number[]; vetoed: boolean; rules: { groups: number[][]; vetoed: boolean; claimed: Claimed }[] };
 type Compiled = {
   info: TopicInfo;
   strong: number[];
@@ -72,6 +74,7 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
       }),
       near: rule.near ?? null,
       unless: ids(rule.unless ?? []),
+      unlessNear: rule.unlessNear ?? null,
       strong: rule.strong,
       field: rule.field,
     })),
@@ -109,6 +112,7 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
   const decidesOf = flatten(decides);
   const groupsOf = flatten(inGroups);
   const index = buildTermIndex(table.patterns);
+  const termLength = table.patterns.map((words) => words.length);
 
   // Per-item scratch, reused: a slot belongs to the current item when its stamp equals `epoch`.
   let epoch = 0;
@@ -184,10 +188,11 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
         strong: hitOf(topic.strong),
         terms: hitOf(topic.terms),
         vetoed: anyHit(topic.unless),
-        rules: topic.rules.map((rule) => ({
-          groups: rule.groups.map((g) => (g.kind === 'terms' ? hitOf(g.ids) : [])),
-          vetoed: anyHit(rule.unless),
-        })),
+        rules: topic.rules.map((rule) => {
+          const groups = rule.groups.map((g) => (g.kind === 'terms' ? hitOf(g.ids) : []));
+          if (rule.unlessNear === null) return { groups, vetoed: anyHit(rule.unless), claimed: null };
+          return { groups, vetoed: false, claimed: claimedNear(rule.unlessNear, hitOf(rule.unless), hits, termLength) };
+        }),
       };
       const evidence = evaluate(topic, state, hits, own, table.texts);
       if (evidence) own.set(t, evidence);
@@ -199,6 +204,22 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
     topics: compiled.map((t) => t.info),
     match: (item) => matchFolded(foldItem(item.title, item.summary)),
     matchFolded,
+  };
+}
+
+/**
+ * For a rule with `unlessNear`: which of its hits lie within `near` words of an unless marker, in the same
+ * field. The marker qualifies those words ("Gaza ceasefire"), so they do not count for the rule, while the
+ * same words elsewhere in the story still do ("As Gaza truce holds, Congo's ceasefire frays"). Distance runs
+ * from the end of one term to the start of the other (1: next to each other), so a long term
+ * ("cessez-le-feu à Gaza") is as near as a short one ("trêve à Gaza").
+ */
+function claimedNear(near: number, unlessIds: readonly number[], hits: Map<number, Hit[]>, termLength: readonly number[]): Claimed {
+  const markers = unlessIds.flatMap((id) => hits.get(id)!.map((hit) => ({ ...hit, end: hit.start + termLength[id]! - 1 })));
+  if (markers.length === 0) return null;
+  return (id, hit) => {
+    const end = hit.start + termLength[id]! - 1;
+    return markers.some((m) => m.field === hit.field && (m.start > end ? m.start - end : hit.start - m.end) <= near);
   };
 }
 
@@ -227,7 +248,7 @@ function evaluate(
   topic.rules.forEach((rule, r) => {
     const ruleState = state.rules[r]!;
     if ((state.vetoed && !rule.strong) || ruleState.vetoed) return;
-    ruleHits(rule, ruleState.groups, hits, own, keys);
+    ruleHits(rule, ruleState.groups, hits, own, keys, ruleState.claimed);
   });
   if (keys.size === 0) return null;
   return [...keys].map((key) => ({ term: termText[key >> 1]!, field: key & 1 ? 'summary' : 'title' }));
@@ -242,6 +263,7 @@ function ruleHits(
   hits: Map<number, Hit[]>,
   own: Map<number, Evidence[]>,
   keys: Set<number>,
+  claimed: Claimed,
 ): boolean {
   const perGroup: [number, Hit][][] = [];
   for (const [g, group] of rule.groups.entries()) {
@@ -251,7 +273,9 @@ function ruleHits(
     }
     const found: [number, Hit][] = [];
     for (const id of groupIds[g] ?? []) {
-      for (const hit of hits.get(id)!) if (rule.field === 'any' || rule.field === hit.field) found.push([id, hit]);
+      for (const hit of hits.get(id)!) {
+        if ((rule.field === 'any' || rule.field === hit.field) && !claimed?.(id, hit)) found.push([id, hit]);
+      }
     }
     if (found.length === 0) return false;
     perGroup.push(found);

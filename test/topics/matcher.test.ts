@@ -78,6 +78,30 @@ topics:
     expect(ids(matcher.match({ title: 'Rebels advance', summary: 'Rwanda-backed, say diplomats.' }))).toEqual([]);
   });
 
+  it('with unlessNear, an unless marker takes away only the rule hits near it, measured from the end of a term', () => {
+    const near = matcherFor(`
+topics:
+  - id: truce
+    name: Truce
+    rules:
+      - all: [[ceasefire, cessez-le-feu], [M23]]
+        unless: [Gaza, Russian]
+        unlessNear: 2
+`);
+    // Next to the ceasefire word, or two words from the end of "cessez-le-feu": another war's ceasefire.
+    expect(near.match({ title: 'Gaza ceasefire holds as M23 talks open' })).toEqual([]);
+    expect(near.match({ title: 'Le cessez-le-feu à Gaza tient; le M23 dans Goma' })).toEqual([]);
+    // Further away, or in the other field: a story about this ceasefire that names the other war.
+    expect(ids(near.match({ title: 'M23 breaks ceasefire with drones that diplomats say are Russian' }))).toEqual(['truce']);
+    expect(ids(near.match({ title: 'M23 ceasefire holds', summary: 'Russian diplomats welcomed it.' }))).toEqual(['truce']);
+    // Gaza's ceasefire does not count, but the Congo one in the same headline does; only the free hit is evidence.
+    expect(near.match({ title: 'As Gaza ceasefire holds, the fragile cessez-le-feu with M23 frays' })).toEqual([
+      { topicId: 'truce', evidence: [{ term: 'cessez-le-feu', field: 'title' }, { term: 'M23', field: 'title' }] },
+    ]);
+    // Without unlessNear the same marker anywhere cancels the rule.
+    expect(matcher.match({ title: 'M23 ceasefire holds', summary: 'Diplomats compared it with Gaza.' }).map((m) => m.topicId)).not.toContain('truce');
+  });
+
   it('evaluates #topic references and applies implies', () => {
     const matches = matcher.match({ title: 'M23 and Kinshasa resume talks in Doha' });
     expect(ids(matches)).toEqual(['rebels', 'talks']);

@@ -53,6 +53,12 @@ describe('topicsFileSchema', () => {
     ]);
   });
 
+  it('reports unlessNear on a rule without an unless list', () => {
+    const found = messages({ topics: [{ id: 'a', name: 'A', rules: [{ all: [['x'], ['y']], unlessNear: 3 }] }] });
+    expect(found).toEqual(['topics.0.rules.0.unlessNear: unlessNear needs an unless list on the same rule']);
+    expect(messages({ topics: [{ id: 'a', name: 'A', rules: [{ all: [['x'], ['y']], unless: ['z'], unlessNear: 3 }] }] })).toEqual([]);
+  });
+
   it('reports a #topic reference that shares its group with terms', () => {
     const found = messages({ topics: [{ id: 'a', name: 'A', terms: ['x'] }, { id: 'b', name: 'B', rules: [{ all: [['#a', 'y']] }] }] });
     expect(found).toEqual(['topics.1.rules.0.all.0: a #topic reference must be alone in its group']);
