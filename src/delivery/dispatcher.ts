@@ -238,6 +238,9 @@ export function createDispatcher(deps: DispatcherDeps) {
       } else {
         outbox.editDrop(edit.id);
         logger.warn({ channel: describeChannel(edit.channel), reason: result.reason }, 'alert edit failed; the alert stays as sent');
+        // An edit learns what a send would: the bot lost the channel, or the chat moved. Act on it now rather
+        // than at the next send, which would fail (or go to the old chat) first.
+        if (result.kind === 'gone' || (result.kind === 'moved' && result.movedTo)) fail(edit.channel, [], result, report);
       }
     }
   }

@@ -255,6 +255,41 @@ describe('dispatcher', () => {
     expect((await dispatcher.runOnce()).edited).toBe(0);
   });
 
+  it('acts on an edit that finds the channel gone or moved, as a send would, before the next story is sent', async () => {
+    const growStory = (t: ReturnType<typeof setup>) =>
+      t.fanOut.fanOut(
+        [{ storyId: 'a', isNewStory: false, itemIds: ['i-x'], topics: ['m23'], sourceCountBefore: 1, sourceCountAfter: 2 }],
+        [],
+        { firstFetch: false },
+      );
+
+    const gone = setup();
+    await gone.services.subscribe(chat, { topic: 'm23' });
+    gone.poll('a');
+    const goneDispatcher = gone.dispatcher();
+    await goneDispatcher.runOnce();
+    gone.platform.state.failEditWith = () => ({ ok: false, kind: 'gone', reason: 'Missing Permissions' });
+    growStory(gone);
+    expect(await goneDispatcher.runOnce()).toMatchObject({ edited: 0, channelsGone: 1 });
+    expect(await gone.services.subscriptions(chat)).toEqual([]);
+    gone.poll('b');
+    await goneDispatcher.runOnce();
+    expect(gone.platform.sends).toHaveLength(1);
+
+    const moved = setup();
+    const newChat: ChannelRef = { platform: 'console', chatId: '-100123' };
+    await moved.services.subscribe(chat, { topic: 'm23' });
+    moved.poll('a');
+    const movedDispatcher = moved.dispatcher();
+    await movedDispatcher.runOnce();
+    moved.platform.state.failEditWith = () => ({ ok: false, kind: 'moved', reason: 'group upgraded', movedTo: newChat });
+    growStory(moved);
+    expect(await movedDispatcher.runOnce()).toMatchObject({ edited: 0, channelsMoved: 1 });
+    moved.poll('b');
+    await movedDispatcher.runOnce();
+    expect(moved.platform.sends.map((send) => send.channel)).toEqual([chat, newChat]);
+  });
+
   it('leaves rows of a platform without a sender pending', async () => {
     const t = setup();
     await t.services.subscribe({ platform: 'telegram', chatId: '-1' }, { topic: 'm23' });
