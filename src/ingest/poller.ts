@@ -226,6 +226,8 @@ export function createPoller(deps: PollerDeps): Poller {
         parsed = { ok: false, reason: errorText(error) };
       }
       if (!parsed.ok) return fail(feed, startedAt, failuresBefore, `parse error: ${parsed.reason}`);
+      // The items are kept, but the feed's owner may want to know its XML is broken (and how).
+      if (parsed.repairs.length > 0) logger.info({ feedId: feed.id, repairs: parsed.repairs }, 'feed XML repaired');
 
       const firstFetch = !state?.firstFetchDone;
       const items = parsed.items;

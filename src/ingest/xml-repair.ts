@@ -52,7 +52,11 @@ function internalEntities(text: string): Map<string, string> {
   return entities;
 }
 
-/** Completes a truncated document: finishes a cut-off comment/CDATA, drops a cut-off tag, closes open elements. */
+/**
+ * Completes a truncated document: finishes a cut-off comment/CDATA, drops a cut-off tag, closes open
+ * elements. An item or entry the cut fell inside is dropped whole: stored half-written (a title cut
+ * mid-word, no link), it would keep its id and never be completed by the next, whole, copy of the feed.
+ */
 export function closeOpenTags(text: string): string {
   const tokens = scanXml(text);
   let body = text;
@@ -63,18 +67,28 @@ export function closeOpenTags(text: string): string {
     else if (last.kind === 'pi') body += '?>';
     else body = text.slice(0, last.start); // a tag or DOCTYPE cut off mid-way: drop it
   }
-  const stack: string[] = [];
+  const stack: { name: string; start: number }[] = [];
   for (const token of tokens) {
     if (token.kind !== 'tag' || !token.complete || token.selfClosing) continue;
-    if (!token.closing) stack.push(token.name);
+    if (!token.closing) stack.push({ name: token.name, start: token.start });
     else {
-      const at = stack.lastIndexOf(token.name);
+      const at = stack.map((open) => open.name).lastIndexOf(token.name);
       if (at >= 0) stack.length = at;
     }
   }
+  // One open item is the one the cut fell in; several mean items that are never closed, a different fault.
+  const openItems = stack.filter((open) => ITEM_ELEMENT.test(open.name));
+  const cutItem = openItems.length === 1 ? stack.indexOf(openItems[0]!) : -1;
+  if (cutItem >= 0) {
+    body = text.slice(0, stack[cutItem]!.start);
+    stack.length = cutItem;
+  }
   if (stack.length === 0) return body;
-  return body + stack.reverse().map((name) => `</${name}>`).join('');
+  return body + stack.reverse().map((open) => `</${open.name}>`).join('');
 }
+
+/** An RSS item or Atom entry, with or without a namespace prefix. */
+const ITEM_ELEMENT = /^(?:[\w.-]+:)?(?:item|entry)$/;
 
 const FEED_NAMESPACES = new Set([
   'http://www.w3.org/2005/Atom',

@@ -218,6 +218,26 @@ describe('pollOnce', () => {
     expect(store.getFeedState('html')).toMatchObject({ consecutiveFailures: 1, lastError: 'parse error: not a feed (HTML page)' });
   });
 
+  it('stores the whole items of a feed cut off mid-item, says it was repaired, and takes the cut item whole next time', async () => {
+    const { server, store, feed, make } = await setup();
+    const whole = rssFeed({ title: 'Cut', items: [{ title: 'M23 news 1', guid: '1' }, { title: 'M23 rebels take the hills', guid: '2', link: 'https://cut.example/2' }] });
+    const cut = whole.slice(0, whole.indexOf('rebels take') + 'rebels ta'.length);
+    let body = cut;
+    server.route('/cut.xml', { respond: (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body) });
+    const infos: { msg: string | undefined; obj: object }[] = [];
+    const poller = make([feed('cut')], { logger: { info: (obj, msg) => infos.push({ obj, msg }), warn: () => {}, error: () => {} } });
+
+    expect(await poller.pollOnce()).toEqual([{ feedId: 'cut', status: 'new', newItems: 1 }]);
+    expect(infos.find((entry) => entry.msg === 'feed XML repaired')?.obj).toEqual({ feedId: 'cut', repairs: ['closed tags left open at end of file'] });
+    body = whole;
+    expect(await poller.pollOnce()).toEqual([{ feedId: 'cut', status: 'new', newItems: 1 }]);
+    const stored = store.db.prepare('SELECT title, url FROM items ORDER BY title').all();
+    expect(stored).toEqual([
+      { title: 'M23 news 1', url: null },
+      { title: 'M23 rebels take the hills', url: 'https://cut.example/2' },
+    ]);
+  });
+
   it('skips disabled feeds and survives a consumer that throws', async () => {
     const { server, store, feed, make } = await setup();
     server.route('/okapi.xml', { body: rssFeed({ title: 'Okapi', items: items('1') }) });
