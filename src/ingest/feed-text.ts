@@ -74,16 +74,22 @@ export function htmlToText(html: string): string {
   return collapseWhitespace(out);
 }
 
-// Anything collapseWhitespace would change: zero-width characters, whitespace other than a single plain
-// space (\s covers NBSP in JavaScript), or whitespace at either end.
-const NEEDS_COLLAPSE_RE = /[\u200B-\u200D\uFEFF]|[^\S ]|\s\s|^\s|\s$/;
+// Control characters other than whitespace (BEL, ESC, DEL, the C1 range): in a title they would ring the
+// terminal or recolour it in `sitrep poll`, and they mean nothing in a chat message.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_RE = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g;
+// Anything collapseWhitespace would change: zero-width or control characters, whitespace other than a
+// single plain space (\s covers NBSP in JavaScript), or whitespace at either end.
+// eslint-disable-next-line no-control-regex -- as CONTROL_RE
+const NEEDS_COLLAPSE_RE = /[\u200B-\u200D\uFEFF\u0000-\u0008\u000E-\u001F\u007F-\u009F]|[^\S ]|\s\s|^\s|\s$/;
 
-/** Collapses runs of whitespace (incl. NBSP and zero-width characters) into single spaces and trims. */
+/** Collapses runs of whitespace (incl. NBSP, zero-width and control characters) into single spaces and trims. */
 export function collapseWhitespace(text: string): string {
   // Most fields are already clean (single plain spaces, nothing at the ends): one test instead of two rewrites.
   if (!NEEDS_COLLAPSE_RE.test(text)) return text;
   return text
     .replace(/[\u200B-\u200D\uFEFF]/g, '')
+    .replace(CONTROL_RE, ' ')
     .replace(/[\s\u00A0]+/g, ' ')
     .trim();
 }

@@ -14,6 +14,9 @@ describe('collapseWhitespace', () => {
       ['\u2003em space', 'em space'],
       ['', ''],
       ['   ', ''],
+      // Control characters (BEL, ESC, backspace, DEL, C1) would ring or recolour a terminal.
+      ['M23 bell\u0007 esc\u001b[31mred\u001b[0m Goma', 'M23 bell esc [31mred [0m Goma'],
+      ['back\bspace\u007f and\u0085c1', 'back space and c1'],
     ];
     for (const [input, expected] of cases) expect(collapseWhitespace(input), JSON.stringify(input)).toBe(expected);
   });
