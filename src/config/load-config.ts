@@ -3,12 +3,12 @@
  * file is collected, so one run of `sitrep check-config` lists them all.
  */
 import { access } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { formatPath, type ConfigProblem } from './problems.js';
 import { defaultSettings, settingsFileSchema, toSettings, type Settings } from './settings-schema.js';
-import { duplicateIdProblems, resolveFeeds, sourcesFileSchema, type FeedConfig } from './sources-schema.js';
+import { classifyLocation, duplicateIdProblems, resolveFeeds, sourcesFileSchema, type FeedConfig } from './sources-schema.js';
 import { topicsFileSchema, type TopicsFile } from './topics-schema.js';
 import { validate } from './validate.js';
 import { readYamlFile, type YamlFile } from './yaml-file.js';
@@ -52,11 +52,12 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
   if (sourcesFile.ok) {
     const parsed = validate(sourcesFileSchema, sourcesFile.yaml.data, sourcesPath, sourcesFile.yaml.lineOf);
     const duplicates = duplicateIdProblems(sourcesFile.yaml.data, sourcesPath, sourcesFile.yaml.lineOf);
-    problems.push(...(parsed.ok ? [] : parsed.problems), ...duplicates);
+    // Read from the raw YAML, so a missing file is reported even when another part of the file is wrong.
+    const missing = await missingFileProblems(sourcesFile.yaml.data, dir, sourcesPath, sourcesFile.yaml);
+    problems.push(...(parsed.ok ? [] : parsed.problems), ...duplicates, ...missing);
     if (parsed.ok) {
       sources = parsed.data;
       feeds = resolveFeeds(parsed.data, dir);
-      problems.push(...(await missingFileProblems(sources.feeds, feeds, sourcesPath, sourcesFile.yaml)));
     }
   } else {
     problems.push(...sourcesFile.problems);
@@ -115,21 +116,23 @@ export async function resolveTopicsPath(dir: string): Promise<string> {
   return topicsPathIn(dir, sources.ok ? sources.yaml.data : null);
 }
 
-/** Enabled feeds that name a local file which is not there: caught now rather than at the first poll. */
-async function missingFileProblems(
-  listed: readonly { url: string; enabled: boolean }[],
-  feeds: readonly FeedConfig[],
-  file: string,
-  yaml: YamlFile,
-): Promise<ConfigProblem[]> {
+/**
+ * Enabled feeds that name a local file which is not there: caught now rather than at the first poll. Works
+ * on the raw YAML (a feed whose url is no text, or not a local location, is the schema's to report).
+ */
+async function missingFileProblems(raw: unknown, dir: string, file: string, yaml: YamlFile): Promise<ConfigProblem[]> {
+  const listed = (raw as { feeds?: unknown } | null)?.feeds;
+  if (!Array.isArray(listed)) return [];
   const problems: ConfigProblem[] = [];
-  for (const [index, feed] of feeds.entries()) {
-    const original = listed[index];
-    // resolveFeeds has already turned every local location into a file: URL.
-    if (!original || !feed.enabled || !/^file:/i.test(feed.url)) continue;
+  for (const [index, entry] of listed.entries()) {
+    const feed = (entry ?? {}) as { url?: unknown; enabled?: unknown };
+    if (typeof feed.url !== 'string' || feed.enabled === false) continue;
+    const kind = classifyLocation(feed.url).kind;
+    if (kind !== 'path' && kind !== 'file-url') continue;
+    const url = kind === 'path' ? pathToFileURL(resolvePath(dir, feed.url.trim())).href : feed.url.trim();
     let localPath: string;
     try {
-      localPath = fileURLToPath(feed.url);
+      localPath = fileURLToPath(url);
     } catch {
       problems.push({ file, path: formatPath(['feeds', index, 'url']), message: 'must be a file: URL with an absolute path' });
       continue;
@@ -140,7 +143,7 @@ async function missingFileProblems(
       problems.push({
         file,
         path: formatPath(['feeds', index, 'url']),
-        message: `file not found: ${original.url} (looked for ${localPath})`,
+        message: `file not found: ${feed.url} (looked for ${localPath})`,
         line: yaml.lineOf(['feeds', index, 'url']),
       });
     }

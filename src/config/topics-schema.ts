@@ -101,9 +101,14 @@ export const topicsFileSchema = z
       .meta({ description: 'Named term lists shared by topics, used as @name.' }),
     topics: z.array(topicSchema).min(1, { error: 'must list at least one topic' }),
   })
-  .superRefine((file, ctx) => {
-    for (const problem of topicsFileProblems(file)) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
-  })
+  // Run even when a type is wrong elsewhere (zod skips refinements then), so every problem shows at once;
+  // the file is read through referenceView, which skips what is not of the expected type.
+  .superRefine(
+    (file, ctx) => {
+      for (const problem of topicsFileProblems(referenceView(file))) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+    },
+    { when: () => true },
+  )
   .meta({ title: 'sitrep topics.yaml', description: 'Topics sitrep matches news items against.' });
 
 /** topics.yaml after parsing, defaults filled in. */
@@ -113,15 +118,11 @@ export type TopicConfig = TopicsFile['topics'][number];
 /** One rule of a topic. */
 export type TopicRule = TopicConfig['rules'][number];
 
-/**
- * Cross-references the schema alone cannot check: duplicate ids, unknown @vocab / #topic / implies,
- * #topic used outside rules, unlessNear without unless, and cycles of #topic references or of @vocab lists. Checked here, with the
- * other config problems, so the matcher never meets a file it cannot compile.
- */
-function topicsFileProblems(file: {
+/** What topicsFileProblems reads of a topics file. */
+type ReferenceView = {
   vocab: Record<string, string[]>;
   topics: readonly {
-    id: string;
+    id: string | null;
     strong: string[];
     terms: string[];
     unless: string[];
@@ -129,10 +130,50 @@ function topicsFileProblems(file: {
     implies: string[];
     signals?: readonly { terms: string[]; unless?: string[] | undefined }[] | undefined;
   }[];
-}): { path: (string | number)[]; message: string }[] {
+};
+
+/**
+ * The references of a topics file that may have failed the schema: lists that are not lists of text read as
+ * empty, a topic without a text id as id null, at the same indexes so problems point at the right place.
+ */
+function referenceView(value: unknown): ReferenceView {
+  const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const texts = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === 'string');
+  const root = record(value);
+  return {
+    vocab: Object.fromEntries(Object.entries(record(root.vocab)).map(([name, terms]) => [name, texts(terms)])),
+    topics: list(root.topics).map((entry) => {
+      const topic = record(entry);
+      return {
+        id: typeof topic.id === 'string' ? topic.id : null,
+        strong: texts(topic.strong),
+        terms: texts(topic.terms),
+        unless: texts(topic.unless),
+        rules: list(topic.rules).map((ruleEntry) => {
+          const rule = record(ruleEntry);
+          return { all: list(rule.all).map(texts), unless: texts(rule.unless), unlessNear: typeof rule.unlessNear === 'number' ? rule.unlessNear : undefined };
+        }),
+        implies: texts(topic.implies),
+        signals: list(topic.signals).map((signalEntry) => {
+          const signal = record(signalEntry);
+          return { terms: texts(signal.terms), unless: texts(signal.unless) };
+        }),
+      };
+    }),
+  };
+}
+
+/**
+ * Cross-references the schema alone cannot check: duplicate ids, unknown @vocab / #topic / implies,
+ * #topic used outside rules, unlessNear without unless, and cycles of #topic references or of @vocab lists. Checked here, with the
+ * other config problems, so the matcher never meets a file it cannot compile.
+ */
+function topicsFileProblems(file: ReferenceView): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   const ids = new Set<string>();
   file.topics.forEach((topic, i) => {
+    if (topic.id === null) return;
     if (ids.has(topic.id)) problems.push({ path: ['topics', i, 'id'], message: `duplicate topic id "${topic.id}"` });
     ids.add(topic.id);
   });
@@ -169,7 +210,8 @@ function topicsFileProblems(file: {
     });
   });
   const references = (list: readonly string[], mark: string) => list.filter((x) => x.startsWith(mark)).map((x) => x.slice(1));
-  const topicCycle = firstCycle(new Map(file.topics.map((t) => [t.id, references(t.rules.flatMap((r) => r.all.flat()), '#')])));
+  const named = file.topics.flatMap((t) => (t.id === null ? [] : [[t.id, references(t.rules.flatMap((r) => r.all.flat()), '#')] as const]));
+  const topicCycle = firstCycle(new Map(named));
   if (topicCycle) problems.push({ path: ['topics'], message: `topics refer to each other in a circle: ${topicCycle.join(' → ')}` });
   const vocabCycle = firstCycle(new Map(Object.entries(file.vocab).map(([name, list]) => [name, references(list, '@')])));
   if (vocabCycle) problems.push({ path: ['vocab'], message: `vocab lists include each other in a circle: @${vocabCycle.join(' → @')}` });

@@ -93,6 +93,41 @@ describe('loadConfig', () => {
     expect(lines[0]).toMatch(/^sources\.yaml: feeds\[0\]\.url: file not found: samples\/gone\.xml \(looked for .*samples\/gone\.xml\) \(line 3\)$/);
   });
 
+  it('reports cross-references and missing feed files even when a value elsewhere in the file has the wrong type', async () => {
+    const dir = await folder({
+      'sources.yaml': 'defaults:\n  timeout: 0\nfeeds:\n  - id: a\n    url: gone.xml\n',
+      'topics.yaml': [
+        'topics:',
+        '  - id: m23',
+        '    name: M23',
+        "    terms: ['@no-such-list']",
+        '    implies: [no-such-topic]',
+        '  - id: m23',
+        '    name: Again',
+        '    description: 5',
+        '    strong: 42',
+        '    terms: [y]',
+        '',
+      ].join('\n'),
+    });
+    const lines = await problemLines(dir);
+    expect(lines.filter((line) => line.startsWith('sources.yaml'))).toEqual([
+      expect.stringMatching(/^sources\.yaml: defaults\.timeout: /),
+      expect.stringMatching(/^sources\.yaml: feeds\[0\]\.url: file not found: gone\.xml /),
+    ]);
+    const topics = lines.filter((line) => line.startsWith('topics.yaml')).map((line) => line.replace(/ \(line \d+\)$/, ''));
+    expect(topics).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^topics\.yaml: topics\[1\]\.description: /),
+        expect.stringMatching(/^topics\.yaml: topics\[1\]\.strong: /),
+        'topics.yaml: topics[1].id: duplicate topic id "m23"',
+        'topics.yaml: topics[0].terms[0]: unknown vocab list "@no-such-list"',
+        'topics.yaml: topics[0].implies[0]: unknown topic "no-such-topic"',
+      ]),
+    );
+    expect(topics).toHaveLength(5);
+  });
+
   it('reads the topics file named in sources.yaml, or the one passed in, relative paths as documented', async () => {
     const dir = await folder({
       'demo/sources.yaml': 'topicsFile: ../shared-topics.yaml\nfeeds:\n  - id: a\n    url: ../wire.xml\n',
