@@ -49,6 +49,8 @@ export type TelegramPlatformOptions = {
   pace?: PaceLimits;
   /** Time for send pacing; the system clock by default. */
   clock?: Clock;
+  /** First wait before long polling starts again after grammY gave it up (409, 401); doubles to 5 min. Default 5 s. */
+  pollRestartMs?: number;
 };
 
 /** The running Telegram bot as app.ts sees it. */
@@ -68,6 +70,8 @@ export type TelegramPlatform = {
 
 const ADMIN_STATUSES = new Set(['creator', 'administrator']);
 const STOP_WAIT_MS = 2_000;
+/** The longest wait before long polling starts again after it was given up. */
+const POLL_RESTART_MAX_MS = 300_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
@@ -192,6 +196,8 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
   let running = false;
   let server: Server | null = null;
   let polling: Promise<void> | null = null;
+  let restartTimer: ReturnType<typeof setTimeout> | null = null;
+  const pollRestartMs = options.pollRestartMs ?? 5_000;
 
   async function startWebhook(hook: TelegramWebhook): Promise<void> {
     const secretToken = hook.secret || randomBytes(32).toString('base64url');
@@ -237,16 +243,36 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
         throw new Error(`Telegram: webhook mode could not start (${describe(error)})`);
       }
     } else {
-      polling = bot.start({ drop_pending_updates: false, allowed_updates: ['message'] }).catch((error: unknown) => {
-        logger.error({ err: describe(error) }, 'telegram long polling stopped');
-      });
+      startPolling(0);
     }
     logger.info({ username: bot.botInfo.username, mode: webhook ? 'webhook' : 'polling' }, 'telegram bot started');
+  }
+
+  /**
+   * Long polling, started again after a wait whenever grammY gives it up: it retries network errors and 5xx
+   * itself but stops for good on 409 (another instance polled, as during a deploy's overlap) and 401, which
+   * would leave a bot that still sends alerts but never again answers a command.
+   */
+  function startPolling(failures: number): void {
+    const startedAt = performance.now();
+    polling = bot.start({ drop_pending_updates: false, allowed_updates: ['message'] }).catch((error: unknown) => {
+      if (!running) return;
+      // A poll that ran a good while before failing starts the waits over.
+      const streak = performance.now() - startedAt > POLL_RESTART_MAX_MS ? 0 : failures;
+      const delay = Math.min(pollRestartMs * 2 ** streak, POLL_RESTART_MAX_MS);
+      logger.error({ err: describe(error), retryInMs: delay }, 'telegram long polling stopped; starting it again after a wait');
+      restartTimer = setTimeout(() => {
+        restartTimer = null;
+        if (running) startPolling(streak + 1);
+      }, delay);
+    });
   }
 
   async function stop(): Promise<void> {
     if (!running) return;
     running = false;
+    if (restartTimer) clearTimeout(restartTimer);
+    restartTimer = null;
     if (server) {
       const closing = server;
       server = null;
