@@ -99,6 +99,17 @@ describe('the Telegram platform with the real grammY against the fake Bot API', 
     expect(replies).toEqual([]);
   });
 
+  it('answers /start, which Telegram sends when someone first opens the bot, with the help text', async () => {
+    const { reply: help } = await ask({ chat: pm(bob), from: bob, text: '/help' });
+    const { reply: start } = await ask({ chat: pm(bob), from: bob, text: '/start' });
+    expect(start.plainText).toBe(help.plainText);
+    const { reply: deepLink } = await ask({ chat: pm(bob), from: bob, text: '/start from-website' });
+    expect(deepLink.plainText).toBe(help.plainText);
+    const group = { id: -202, type: 'group' as const, title: 'Bukavu desk' };
+    const { reply: addressed } = await ask({ chat: group, from: alice, text: '/start@fakebot' });
+    expect(addressed.plainText).toBe(help.plainText);
+  });
+
   it('answers every registered command', async () => {
     const args: Record<string, string> = { search: 'M23', subscribe: 'm23', unsubscribe: 'm23' };
     const user = { id: 77, first_name: 'Carol' };
