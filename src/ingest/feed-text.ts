@@ -74,22 +74,35 @@ export function htmlToText(html: string): string {
   return collapseWhitespace(out);
 }
 
-// Control characters other than whitespace (BEL, ESC, DEL, the C1 range): in a title they would ring the
-// terminal or recolour it in `sitrep poll`, and they mean nothing in a chat message.
+// Control characters other than whitespace (BEL, ESC, backspace, DEL): in a title they would ring the
+// terminal or recolour it in `sitrep poll`, and they mean nothing in a chat message. Dropped, as other feed
+// readers do ("ab\bcd" → "abcd").
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_RE = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g;
-// Anything collapseWhitespace would change: zero-width or control characters, whitespace other than a
+const CONTROL_RE = /[\u0000-\u0008\u000E-\u001F\u007F]/g;
+// C1 "controls" (U+0080–U+009F) in feed text are almost always Windows-1252 punctuation read as Latin-1
+// ("don\u0092t"): each becomes the character Windows-1252 has there ("don’t"); the five it leaves unused go.
+const C1_RE = /[\u0080-\u009F]/g;
+const WINDOWS_1252_C1 = '€\u0000‚ƒ„…†‡ˆ‰Š‹Œ\u0000Ž\u0000\u0000‘’“”•–—˜™š›œ\u0000žŸ';
+const fromWindows1252 = (c: string): string => {
+  const mapped = WINDOWS_1252_C1[c.charCodeAt(0) - 0x80]!;
+  return mapped === '\u0000' ? '' : mapped;
+};
+// Anything collapseWhitespace would change: zero-width, control or C1 characters, whitespace other than a
 // single plain space (\s covers NBSP in JavaScript), or whitespace at either end.
 // eslint-disable-next-line no-control-regex -- as CONTROL_RE
 const NEEDS_COLLAPSE_RE = /[\u200B-\u200D\uFEFF\u0000-\u0008\u000E-\u001F\u007F-\u009F]|[^\S ]|\s\s|^\s|\s$/;
 
-/** Collapses runs of whitespace (incl. NBSP, zero-width and control characters) into single spaces and trims. */
+/**
+ * Collapses runs of whitespace (incl. NBSP and zero-width characters) into single spaces and trims; drops
+ * control characters and reads C1 ones as Windows-1252.
+ */
 export function collapseWhitespace(text: string): string {
   // Most fields are already clean (single plain spaces, nothing at the ends): one test instead of two rewrites.
   if (!NEEDS_COLLAPSE_RE.test(text)) return text;
   return text
     .replace(/[\u200B-\u200D\uFEFF]/g, '')
-    .replace(CONTROL_RE, ' ')
+    .replace(CONTROL_RE, '')
+    .replace(C1_RE, fromWindows1252)
     .replace(/[\s\u00A0]+/g, ' ')
     .trim();
 }

@@ -7,6 +7,7 @@ import Parser from 'rss-parser';
 import {
   addMissingChannel,
   closeOpenTags,
+  hasPrefixedItems,
   repairEntities,
   reserializeLeniently,
   stripFeedPrefixes,
@@ -41,10 +42,11 @@ const parser: Parser<FeedExtras, ItemExtras> = new Parser({
   },
 });
 
+const STRIPPED_PREFIXES = 'stripped Atom/RSS namespace prefixes';
 const REPAIRS: Array<[string, (text: string) => string]> = [
   ['escaped bare & and unknown entities', repairEntities],
   ['closed tags left open at end of file', closeOpenTags],
-  ['stripped Atom/RSS namespace prefixes', stripFeedPrefixes],
+  [STRIPPED_PREFIXES, stripFeedPrefixes],
   ['added missing <channel>', addMissingChannel],
   ['re-serialized leniently (htmlparser2)', reserializeLeniently],
 ];
@@ -77,9 +79,14 @@ async function parseWithRepairs(input: string): Promise<ParseTextOutcome> {
   const xmlLang = rootTag ? xmlLangOf(rootTag.startTag) : null;
   const withLang = (feed: ParsedFeed): ParsedFeed => (xmlLang === null ? feed : Object.assign(feed, { xmlLang }));
   let current = text;
-  let lastError = await tryParse(current);
-  if (lastError.ok) return { ok: true, feed: withLang(lastError.feed), repairs: [] };
   const applied: string[] = [];
+  // Prefixed entries parse "fine" (as nothing): strip the prefixes before the first try, not after a failure.
+  if (hasPrefixedItems(current)) {
+    current = stripFeedPrefixes(current);
+    applied.push(STRIPPED_PREFIXES);
+  }
+  let lastError = await tryParse(current);
+  if (lastError.ok) return { ok: true, feed: withLang(lastError.feed), repairs: applied };
   for (const [label, repair] of REPAIRS) {
     const next = repair(current);
     if (next === current) continue;

@@ -100,8 +100,8 @@ const FEED_NAMESPACES = new Set([
 ]);
 const RDF_NAMESPACE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
 
-/** Removes element prefixes bound to the Atom/RSS namespaces (`<a:feed>` → `<feed>`); names the RDF root `rdf:RDF`. */
-export function stripFeedPrefixes(text: string): string {
+/** The prefixes a document binds to the Atom/RSS namespaces, and the one it binds to RDF's when not `rdf`. */
+function feedNamespacePrefixes(text: string): { feedPrefixes: Set<string>; rdfPrefix: string | null } {
   const feedPrefixes = new Set<string>();
   let rdfPrefix: string | null = null;
   for (const m of text.matchAll(/xmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"']*)["']/g)) {
@@ -109,6 +109,24 @@ export function stripFeedPrefixes(text: string): string {
     if (FEED_NAMESPACES.has(uri.trim())) feedPrefixes.add(prefix);
     if (uri.trim() === RDF_NAMESPACE && prefix !== 'rdf') rdfPrefix = prefix;
   }
+  return { feedPrefixes, rdfPrefix };
+}
+
+/**
+ * True when an item or entry is written with a prefix bound to a feed namespace (`<p0:entry>` inside a plain
+ * `<feed>`): such a document parses without error, but rss-parser skips those entries without a word.
+ */
+export function hasPrefixedItems(text: string): boolean {
+  const { feedPrefixes } = feedNamespacePrefixes(text);
+  for (const prefix of feedPrefixes) {
+    if (new RegExp(`<${prefix.replace(/[.]/g, '\\.')}:(?:entry|item)[\\s/>]`).test(text)) return true;
+  }
+  return false;
+}
+
+/** Removes element prefixes bound to the Atom/RSS namespaces (`<a:feed>` → `<feed>`); names the RDF root `rdf:RDF`. */
+export function stripFeedPrefixes(text: string): string {
+  const { feedPrefixes, rdfPrefix } = feedNamespacePrefixes(text);
   if (feedPrefixes.size === 0 && !rdfPrefix) return text;
   return mapTokens(text, (token, raw) => {
     if (token.kind !== 'tag') return raw;

@@ -14,9 +14,12 @@ describe('collapseWhitespace', () => {
       ['\u2003em space', 'em space'],
       ['', ''],
       ['   ', ''],
-      // Control characters (BEL, ESC, backspace, DEL, C1) would ring or recolour a terminal.
-      ['M23 bell\u0007 esc\u001b[31mred\u001b[0m Goma', 'M23 bell esc [31mred [0m Goma'],
-      ['back\bspace\u007f and\u0085c1', 'back space and c1'],
+      // Control characters (BEL, ESC, backspace, DEL) would ring or recolour a terminal: dropped.
+      ['M23 bell\u0007 esc\u001b[31mred\u001b[0m Goma', 'M23 bell esc[31mred[0m Goma'],
+      ['ab\bcd\u007f', 'abcd'],
+      // C1 characters are Windows-1252 punctuation read as Latin-1; its five unused ones are dropped.
+      ['don\u0092t \u0093quoted\u0094 \u0080 5 \u0085', 'don’t “quoted” € 5 …'],
+      ['a\u0081b', 'ab'],
     ];
     for (const [input, expected] of cases) expect(collapseWhitespace(input), JSON.stringify(input)).toBe(expected);
   });

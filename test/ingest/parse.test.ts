@@ -85,6 +85,19 @@ describe('parseFeedText', () => {
     expect(result.feed.items[0]?.title).toBe('Prefixed entry');
   });
 
+  it('keeps an entry written with an Atom prefix inside a plain feed, which parses without error otherwise', async () => {
+    const doc =
+      '<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>' +
+      '<p0:entry xmlns:p0="http://www.w3.org/2005/Atom"><p0:title>Prefixed</p0:title><p0:id>urn:a</p0:id></p0:entry>' +
+      '<entry><title>Plain</title><id>urn:b</id></entry></feed>';
+    const result = await parsedOk(doc);
+    expect(result.feed.items.map((i) => i.title)).toEqual(['Prefixed', 'Plain']);
+    expect(result.repairs).toEqual(['stripped Atom/RSS namespace prefixes']);
+    // An RSS feed that only uses atom:link for its self link is left as it is.
+    const rss = `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title><atom:link href="https://x.example/rss" rel="self"/>${item('One')}</channel></rss>`;
+    expect((await parsedOk(rss)).repairs).toEqual([]);
+  });
+
   it('strips the RSS 1.0 prefix from channel and items in rdf:RDF', async () => {
     const doc =
       '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rss="http://purl.org/rss/1.0/">' +
