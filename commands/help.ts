@@ -9,5 +9,5 @@ export default defineCommand<HelpOptions>({
   name: 'help',
   description: 'Every command and how to use it',
   options: {},
-  run: async ({ commands, services }) => formatHelp(commands, services.topics()),
+  run: async ({ commands, services, channel }) => formatHelp(commands, services.topics(), channel.platform),
 }) satisfies CommandDefinition<HelpOptions>;

@@ -2,7 +2,7 @@
  * Messages for the bookkeeping commands: /topics, /subscriptions (and /subscribe's confirmation),
  * /sources and /help.
  */
-import type { CommandDefinition } from './command.js';
+import type { ChannelRef, CommandDefinition } from './command.js';
 import { absoluteTime, relativeTime } from '../time-labels.js';
 import { span } from './message.js';
 import type { Message, Span } from './message.js';
@@ -121,24 +121,29 @@ export function formatSources(feeds: readonly FeedHealthView[], now: number): Me
   };
 }
 
-/** /help: every command with its usage line, generated from the definitions. */
-export function formatHelp(commands: readonly CommandDefinition[], topics: readonly TopicView[]): Message {
+/**
+ * /help: every command with its usage line, generated from the definitions. On Discord, options are filled
+ * in the slash-command form and the admin right is called Manage Channels; text platforms take typed options.
+ */
+export function formatHelp(commands: readonly CommandDefinition[], topics: readonly TopicView[], platform: ChannelRef['platform']): Message {
+  const discord = platform === 'discord';
+  const adminNote = discord ? ' (needs Manage Channels)' : ' (chat admins)';
   const blocks: Message['blocks'] = [
     { type: 'heading', text: 'Commands' },
     {
       type: 'list',
       items: commands.map((command) => [
         span(usageLine(command), { code: true }),
-        span(` — ${command.description}${command.requires === 'channel-admin' ? ' (chat admins)' : ''}`),
+        span(` — ${command.description}${command.requires === 'channel-admin' ? adminNote : ''}`),
       ]),
     },
   ];
   if (topics.length > 0) {
     blocks.push({ type: 'note', spans: [span(`Topics: ${topics.map((t) => t.id).join(', ')}.`)] });
   }
-  blocks.push({
-    type: 'note',
-    spans: [span('<required> [optional]; options can also be named, e.g. /subscribe m23 time=07:30.')],
-  });
+  const syntax = discord
+    ? '<required> [optional]; Discord offers each option as you type the command.'
+    : '<required> [optional]; options can also be named, e.g. /subscribe m23 time=07:30.';
+  blocks.push({ type: 'note', spans: [span(syntax)] });
   return { kind: 'answer', blocks };
 }
