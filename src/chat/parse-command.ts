@@ -78,8 +78,13 @@ export function textToRawOptions(
     const keyed = /^([a-z]+)=(.*)$/i.exec(arg);
     const key = keyed?.[1]?.toLowerCase();
     // Once a rest-of-line option is reached, `a=b` is just part of the text.
-    if (key !== undefined && key in definition.options && (restIndex === -1 || positional.length < restIndex)) {
+    const beforeRest = restIndex === -1 || positional.length < restIndex;
+    if (key !== undefined && key in definition.options && beforeRest) {
       raw[key] = keyed?.[2] ?? '';
+    } else if (key !== undefined && beforeRest) {
+      // "foo=bar" was meant as a named option: say so, rather than reading it as the next option's value.
+      const names = specs.map(([name]) => name);
+      return { ok: false, error: `Unknown option "${key}". ${names.length > 0 ? `Options: ${names.join(', ')}. ` : ''}Usage: ${usageLine(definition)}` };
     } else {
       positional.push(arg);
     }

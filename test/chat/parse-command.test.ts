@@ -91,6 +91,14 @@ describe('validateOptions', () => {
     });
   });
 
+  it('names an unknown named option instead of reading it as the next value, but leaves a=b in search text alone', () => {
+    expect(fromText('/subscribe m23 foo=bar')).toEqual({
+      ok: false,
+      error: 'Unknown option "foo". Options: topic, mode, time, timezone, backlog. Usage: /subscribe <topic|all> [mode] [time] [timezone] [backlog]',
+    });
+    expect(fromText('/search x=1 goma')).toEqual({ ok: true, options: { query: 'x=1 goma' } });
+  });
+
   it('bounds the backlog count', () => {
     expect(fromText('/subscribe m23 both 08:00 UTC 11')).toEqual({ ok: false, error: 'backlog must be a whole number from 0 to 10.' });
     expect(fromText('/subscribe m23 both 08:00 UTC 0')).toMatchObject({ ok: true, options: { backlog: 0 } });
