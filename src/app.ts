@@ -100,7 +100,8 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
     loadStory: (id) => core.stories.story(id),
     formatAlert,
     buildDigestMessage: ({ topics, since, until }) =>
-      formatDigest(appServices.digests.buildDigest({ since, until, ...(topics === 'all' ? {} : { topicIds: topics }) }), {
+      // Scheduled digests follow one another: each takes the reports first seen in its period.
+      formatDigest(appServices.digests.buildDigest({ since, until, by: 'seen', ...(topics === 'all' ? {} : { topicIds: topics }) }), {
         now: clock.now(),
       }),
     logger,

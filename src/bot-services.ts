@@ -29,6 +29,7 @@ export function createReadModels(core: Core): { statusCards: StatusCards; digest
     status: statusCards,
     topics,
     maxStoriesPerTopic: core.config.settings.digest.maxStoriesPerTopic,
+    maxItemAgeMs: core.config.settings.alerts.maxItemAgeMs,
   });
   return { statusCards, digests };
 }

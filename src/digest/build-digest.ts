@@ -9,7 +9,7 @@ import { signalKey } from '../topics/signals.js';
 import type { StoryQueries } from '../topics/story-store.js';
 
 /** What the digest reads of the story store. */
-export type DigestSource = Pick<StoryQueries, 'stories'>;
+export type DigestSource = Pick<StoryQueries, 'stories' | 'storiesSeen'>;
 
 /** A topic as the digest needs it (a topics.yaml entry fits): `implies` and signal weights feed the rules below. */
 export type DigestTopic = {
@@ -19,8 +19,13 @@ export type DigestTopic = {
   signals?: readonly { id: string; weight: number }[];
 };
 
-/** The period and topics of one digest; `until` is exclusive. */
-export type DigestRequest = { since: number; until: number; topicIds?: readonly string[] };
+/**
+ * The period and topics of one digest; `until` is exclusive. `by`: which time of a report puts it in the
+ * period. 'published' (the default) for "the last 24 hours" on request; 'seen' (when the bot first stored it)
+ * for scheduled digests, which follow one another: a report published just before one and fetched just after
+ * it comes in the next, where by publication it would fall between the two.
+ */
+export type DigestRequest = { since: number; until: number; topicIds?: readonly string[]; by?: 'published' | 'seen' };
 
 /** Builds digests. */
 export type DigestBuilder = {
@@ -35,6 +40,8 @@ export type DigestDeps = {
   topics: readonly DigestTopic[];
   /** settings.digest.maxStoriesPerTopic. */
   maxStoriesPerTopic: number;
+  /** settings.alerts.maxItemAge: by 'seen', a report older than this when first seen is no news (a new feed's backlog). */
+  maxItemAgeMs: number;
   /** Most stories read per topic and period (default 1000): bounds the work of a very busy day. */
   readLimit?: number;
 };
@@ -89,7 +96,7 @@ export function createDigestBuilder(deps: DigestDeps): DigestBuilder {
   }
 
   return {
-    buildDigest({ since, until, topicIds }) {
+    buildDigest({ since, until, topicIds, by = 'published' }) {
       const wanted = topicIds === undefined ? null : new Set(topicIds);
       const topics = deps.topics.filter((t) => wanted === null || wanted.has(t.id));
 
@@ -97,7 +104,11 @@ export function createDigestBuilder(deps: DigestDeps): DigestBuilder {
       const stories = new Map<string, StoryView>();
       const topicsOf = new Map<string, string[]>();
       for (const topic of topics) {
-        for (const story of deps.stories.stories({ topicId: topic.id, since, until, limit: readLimit })) {
+        const found =
+          by === 'seen'
+            ? deps.stories.storiesSeen({ topicId: topic.id, since, until, maxAgeMs: deps.maxItemAgeMs, limit: readLimit })
+            : deps.stories.stories({ topicId: topic.id, since, until, limit: readLimit });
+        for (const story of found) {
           stories.set(story.id, story);
           const list = topicsOf.get(story.id);
           if (list) list.push(topic.id);

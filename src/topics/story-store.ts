@@ -31,6 +31,12 @@ export type SignalEvent = {
   feedId: string;
 };
 
+/**
+ * Filters for storiesSeen(): stories with an item the bot first saw in [since, until), newest activity first.
+ * An item counts when it was at most `maxAgeMs` old when seen, so a new feed's backlog of old news stays out.
+ */
+export type SeenStoriesQuery = { topicId?: string; since: number; until: number; maxAgeMs: number; limit: number };
+
 /** Per-topic counts over a period. */
 export type TopicStats = { topicId: string; stories: number; items: number; sources: number };
 
@@ -38,6 +44,11 @@ export type TopicStats = { topicId: string; stories: number; items: number; sour
 export type StoryQueries = {
   /** Stories by latest activity, newest first. */
   stories(query: StoriesQuery): StoryView[];
+  /**
+   * Stories by when their reports were first seen: consecutive periods share out every report once, even one
+   * published just before a period's start and fetched just after it.
+   */
+  storiesSeen(query: SeenStoriesQuery): StoryView[];
   story(id: string): StoryView | null;
   /** Full-text search over items, answered as their stories (an item in no story is a story of its own); best first. */
   searchStories(query: string, limit: number): StoryView[];
@@ -75,6 +86,20 @@ export function createStoryQueries(
     `SELECT c.id, c.representative_id, c.first_published_at, c.updated_at
      FROM cluster_topics t JOIN clusters c ON c.id = t.cluster_id
      WHERE t.topic_id = @topic AND c.updated_at >= @since AND c.updated_at < @until
+     ORDER BY c.updated_at DESC, c.id LIMIT @limit`,
+  );
+  // Items first stored (items.fetched_at) in the period, at most maxAge old then.
+  const seenIn = `SELECT c.cluster_id FROM items i JOIN cluster_items c ON c.item_id = i.id
+     WHERE i.fetched_at >= @since AND i.fetched_at < @until AND i.published_at >= i.fetched_at - @maxAge`;
+  type SeenParams = { since: number; until: number; maxAge: number; limit: number };
+  const seenAll = db.prepare<SeenParams, ClusterRow>(
+    `SELECT id, representative_id, first_published_at, updated_at FROM clusters
+     WHERE id IN (${seenIn}) ORDER BY updated_at DESC, id LIMIT @limit`,
+  );
+  const seenTopic = db.prepare<SeenParams & { topic: string }, ClusterRow>(
+    `SELECT c.id, c.representative_id, c.first_published_at, c.updated_at
+     FROM cluster_topics t JOIN clusters c ON c.id = t.cluster_id
+     WHERE t.topic_id = @topic AND c.id IN (${seenIn})
      ORDER BY c.updated_at DESC, c.id LIMIT @limit`,
   );
   const one = db.prepare<[string], ClusterRow>('SELECT id, representative_id, first_published_at, updated_at FROM clusters WHERE id = ?');
@@ -182,6 +207,12 @@ export function createStoryQueries(
       if (limit <= 0) return [];
       const range = { since: since ?? 0, until: until ?? FAR_FUTURE, limit };
       const rows = topicId === undefined ? listAll.all(range) : listTopic.all({ ...range, topic: topicId });
+      return rows.map(toView).filter((v): v is StoryView => v !== null);
+    },
+    storiesSeen({ topicId, since, until, maxAgeMs, limit }) {
+      if (limit <= 0) return [];
+      const params = { since, until, maxAge: maxAgeMs, limit };
+      const rows = topicId === undefined ? seenAll.all(params) : seenTopic.all({ ...params, topic: topicId });
       return rows.map(toView).filter((v): v is StoryView => v !== null);
     },
     story,

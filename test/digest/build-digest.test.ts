@@ -13,6 +13,7 @@ function builder(maxStoriesPerTopic = 8) {
     status: createStatusCards(seeded.stories, topics),
     topics,
     maxStoriesPerTopic,
+    maxItemAgeMs: 2 * DAY,
   });
 }
 
@@ -54,6 +55,23 @@ describe('buildDigest', () => {
       'M23 spokesman gives interview on regional radio',
     ]);
     expect(digest.sections[0]?.stories[1]?.sources).toEqual(['Reuters', 'AFP', 'RFI']);
+  });
+
+  it('by seen, takes the stories first seen in the period: a report published before it but fetched in it is not lost between two digests', () => {
+    seeded = seedStore();
+    const late = 'M23 rebels seize Kalembe after overnight fighting';
+    seeded.add(
+      // Published a minute before the previous digest, but the poll that found it came after that digest.
+      makeItem({ title: late, publishedAt: NOW - DAY - 60_000, fetchedAt: NOW - DAY + 5 * 60_000 }),
+      // A new feed's backlog: a week old when first seen, so no news for a digest (as for an alert).
+      makeItem({ title: 'M23 names governor for North Kivu', publishedAt: NOW - 8 * DAY, fetchedAt: NOW - 2 * HOUR, feedId: 'aj' }),
+    );
+    const seen = { by: 'seen' } as const;
+    expect(titlesOf(builder().buildDigest({ ...period, ...seen }).sections[0])).toEqual([late]);
+    expect(titlesOf(builder().buildDigest({ since: NOW - 2 * DAY, until: NOW - DAY, ...seen }).sections[0])).toEqual([]);
+    // By publication (a digest asked for now: "the last 24 hours") it is yesterday's report, and the backlog is old.
+    expect(titlesOf(builder().buildDigest(period).sections[0])).toEqual([]);
+    expect(titlesOf(builder().buildDigest({ since: NOW - 2 * DAY, until: NOW - DAY }).sections[0])).toEqual([late]);
   });
 
   it('shows a story of several topics once, under its most specific topic', () => {

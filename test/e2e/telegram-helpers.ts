@@ -214,13 +214,14 @@ export function liveFeed(server: FeedServer, path: string, title: string) {
     down(value: boolean) {
       down = value;
     },
-    add(item: { title: string; slug: string; description?: string }) {
+    /** Adds an item published now, or at `publishedAt` (a report the outlet dated earlier). */
+    add(item: { title: string; slug: string; description?: string; publishedAt?: Date }) {
       items.unshift({
         title: item.title,
         link: `https://news.example.org${path}/${item.slug}`,
         guid: `${path}/${item.slug}`,
         description: item.description ?? item.title,
-        pubDate: new Date(),
+        pubDate: item.publishedAt ?? new Date(),
       });
     },
   };

@@ -131,6 +131,8 @@ describe('subscriptions, alerts and delivery faults through the real bot process
   const NEW_SUPERGROUP = -1005000000005;
   const DIGEST_CHAT = { id: 7020, type: 'private' as const };
   const SCHEDULED_CHAT = { id: 7021, type: 'private' as const };
+  const LATE_REPORT = 'M23 rebels hold positions near Kitshanga after overnight shelling';
+  let lateReportSeen: Promise<number>;
 
   const command = (chat: FakeUserMessage['chat'], from: FakeUserMessage['from'], text: string, thread?: number) =>
     ask(h.fake, chat, from, text, thread);
@@ -170,6 +172,9 @@ describe('subscriptions, alerts and delivery faults through the real bot process
     scheduledTime = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
     const reply = await command(SCHEDULED_CHAT, ADMIN, `/subscribe all digest ${scheduledTime} UTC`);
     expect(reply.plainText).toContain(scheduledTime);
+    // Dated before the subscription but first seen after it: the digest takes what the bot saw in its period.
+    wire.add({ title: LATE_REPORT, slug: 'late-report', publishedAt: new Date(Date.now() - 10 * 60_000) });
+    lateReportSeen = bot.waitForLog((line) => line.msg === 'new items' && line.feedId === 'wire', 15_000).then(() => Date.now());
   }, 30_000);
   afterAll(() => closeHarness(h), 15_000);
 
@@ -334,6 +339,8 @@ describe('subscriptions, alerts and delivery faults through the real bot process
     expect(isCleanTelegramHtml(digest)).toBe(true);
     expect(digest.params.link_preview_options).toMatchObject({ is_disabled: true });
     const rubaya = sentContaining(h.fake, GROUP.id, 'Rubaya')[0];
+    // A report the outlet dated before the subscription, first seen after it and before the scheduled time.
+    if ((await lateReportSeen) < occurrence - 2_000) expect(digest.plainText).toContain(LATE_REPORT);
     // The digest covers the subscription up to the scheduled time; the Rubaya story is in it when it came first.
     if (rubaya && rubaya.message.date * 1000 < occurrence - 2_000) {
       expect(digest.plainText).toContain('M23 rebels seize Rubaya coltan mines near Goma');
