@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { startApp } from '../app.js';
 import { formatDigest } from '../chat/format-digest.js';
 import { systemClock } from '../clock.js';
@@ -34,11 +35,15 @@ export async function run(globals: { config?: string; db?: string }): Promise<nu
   const dripServer = await startDripFeedServer(setup.config.feeds, systemClock);
   const dataDir = mkdtempSync(join(tmpdir(), 'sitrep-demo-'));
   const out = process.stdout;
+  // Piped commands (`printf '/status m23\n' | npm run demo`) are answered once the show is over, when there
+  // is something to answer about; typed ones at once, as the person typing sees what has arrived so far.
+  let showOver: () => void = () => {};
+  const input = process.stdin.isTTY ? process.stdin : deferredInput(process.stdin, new Promise<void>((resolve) => (showOver = resolve)));
   const started = await startApp({
     globals: { config: configDir },
     clock: systemClock,
     logger,
-    input: process.stdin,
+    input,
     output: out,
     dbPath: globals.db ?? join(dataDir, 'sitrep.db'),
     forceConsole: true,
@@ -68,7 +73,7 @@ export async function run(globals: { config?: string; db?: string }): Promise<nu
     out.write(`\n=== Daily digest (the demo shows it now instead of at ${app.services.services.defaults().digestTime}) ===\n`);
     out.write(`${renderText(formatDigest(digest, { now: systemClock.now() }))}\n`);
     out.write('demo: all sample items are in. Try /status m23, /latest ceasefire 3, /search Doha, /sources, /help. Ctrl-D or Ctrl-C quits.\n');
-  })();
+  })().finally(() => showOver());
 
   try {
     return await runUntilDone(app, logger, show);
@@ -80,4 +85,11 @@ export async function run(globals: { config?: string; db?: string }): Promise<nu
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** `source`, read only from when `start` resolves: until then its lines wait in the pipe. */
+function deferredInput(source: NodeJS.ReadableStream, start: Promise<void>): PassThrough {
+  const deferred = new PassThrough();
+  void start.then(() => source.pipe(deferred));
+  return deferred;
 }

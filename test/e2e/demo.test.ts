@@ -9,6 +9,8 @@ let seconds = 0;
 beforeAll(async () => {
   const started = Date.now();
   const demo = spawnBot(['demo']);
+  // Piped at once, as `printf '/status m23\n' | npm run demo` does: answered when the show is over.
+  demo.send('/status m23');
   demo.endInput();
   const exit = await Promise.race([
     demo.exited,
@@ -28,7 +30,7 @@ function alertBlocks(text: string): string[] {
   return lines.flatMap((line, i) => (line.startsWith('## ') ? [lines.slice(i, i + 3).join('\n')] : []));
 }
 
-describe('sitrep demo with stdin closed', () => {
+describe('sitrep demo with a command piped in', () => {
   it('prints the ready line, then alerts with source and why they matched, then a digest, and exits 0', () => {
     expect(code).toBe(0);
     expect(seconds).toBeLessThan(50);
@@ -52,7 +54,16 @@ describe('sitrep demo with stdin closed', () => {
     const digestAt = out.indexOf('=== Daily digest');
     expect(digestAt).toBeGreaterThan(out.indexOf('Matched'));
     expect(out.slice(digestAt)).toMatch(/## M23 rebellion[\s\S]*## Doha talks[\s\S]*## Ceasefire/);
-    expect(lines.filter((line) => line !== '').at(-1)).toMatch(/^demo: all sample items are in\. Try \/status m23/);
+    const over = out.indexOf('demo: all sample items are in. Try /status m23');
+    expect(over).toBeGreaterThan(digestAt);
+  });
+
+  it('answers a piped command after the show, with what arrived', () => {
+    const over = out.indexOf('demo: all sample items are in.');
+    const answer = out.slice(over);
+    expect(out.indexOf('## M23 rebellion:')).toBeGreaterThan(over);
+    expect(answer).toMatch(/## M23 rebellion: [\s\S]*Latest facts\n• /);
+    expect(answer).not.toContain('M23 rebellion: no recent reports');
   });
 
   it('shows a syndicated story growing "+N sources" as an update line', () => {
