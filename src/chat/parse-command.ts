@@ -91,6 +91,10 @@ export function textToRawOptions(
   }
   const free = specs.filter(([key]) => !(key in raw));
   for (let i = 0; i < positional.length; i++) {
+    // A number where an optional topic could go is the count after it (`/latest 5`): no topic is a number.
+    const [, maybeTopic] = free[i] ?? [];
+    const nextIsInteger = free[i + 1]?.[1].type === 'integer';
+    if (maybeTopic?.type === 'topic' && !maybeTopic.required && nextIsInteger && /^\d+$/.test(positional[i] ?? '')) free.splice(i, 1);
     const entry = free[i];
     if (!entry) return { ok: false, error: `Too many arguments. Usage: ${usageLine(definition)}` };
     const [key, spec] = entry;

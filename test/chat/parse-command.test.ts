@@ -104,6 +104,13 @@ describe('validateOptions', () => {
     expect(fromText('/subscribe m23 both 08:00 UTC 0')).toMatchObject({ ok: true, options: { backlog: 0 } });
   });
 
+  it('takes a lone number after /latest as the count, since no topic is a number', () => {
+    expect(fromText('/latest 5')).toEqual({ ok: true, options: { count: 5 } });
+    expect(fromText('/latest 21')).toEqual({ ok: false, error: 'count must be a whole number from 1 to 20.' });
+    expect(fromText('/latest m23 5')).toEqual({ ok: true, options: { topic: 'm23', count: 5 } });
+    expect(fromText('/latest 5 m23')).toEqual({ ok: false, error: 'Too many arguments. Usage: /latest [topic] [count]' });
+  });
+
   it('answers too many arguments with the usage line', () => {
     expect(fromText('/latest m23 5 extra')).toEqual({ ok: false, error: 'Too many arguments. Usage: /latest [topic] [count]' });
   });
