@@ -33,6 +33,8 @@ export default defineCommand<SubscribeOptions>({
       ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
       ...(options.backlog !== undefined ? { backlog: options.backlog } : {}),
     });
-    return formatSubscribed(subscriptions, options.backlog ?? services.defaults().backlog);
+    // The backlog goes out as alerts: a digest-only subscription gets none.
+    const backlog = options.mode === 'digest' ? 0 : (options.backlog ?? services.defaults().backlog);
+    return formatSubscribed(subscriptions, backlog);
   },
 }) satisfies CommandDefinition<SubscribeOptions>;
