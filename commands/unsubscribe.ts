@@ -14,6 +14,9 @@ export default defineCommand<UnsubscribeOptions>({
   },
   run: async ({ options, channel, services }) => {
     const topic = options.topic ?? 'all';
-    return formatUnsubscribed(await services.unsubscribe(channel, topic), topic);
+    const removed = await services.unsubscribe(channel, topic);
+    // One topic out of an `all` subscription: say why nothing changed, and how to get there.
+    const underAll = removed === 0 && topic !== 'all' && (await services.subscriptions(channel)).some((s) => s.topic === 'all');
+    return formatUnsubscribed(removed, topic, { underAll });
   },
 }) satisfies CommandDefinition<UnsubscribeOptions>;

@@ -73,12 +73,14 @@ export function formatSubscribed(subscriptions: readonly SubscriptionView[], bac
 }
 
 /** /unsubscribe's answer. */
-export function formatUnsubscribed(removed: number, topic: string): Message {
+export function formatUnsubscribed(removed: number, topic: string, context: { underAll?: boolean } = {}): Message {
   const text =
     removed === 0
       ? topic === 'all'
         ? 'This chat had no subscriptions.'
-        : `This chat was not subscribed to ${topic}. /subscriptions lists what it receives.`
+        : context.underAll
+          ? `This chat is subscribed to all topics, so ${topic} cannot be left out alone: /unsubscribe all, then /subscribe the topics you want.`
+          : `This chat was not subscribed to ${topic}. /subscriptions lists what it receives.`
       : topic === 'all'
         ? `Unsubscribed from everything (${removed} ${removed === 1 ? 'subscription' : 'subscriptions'}). Nothing more will be sent here.`
         : `Unsubscribed from ${topic}.`;

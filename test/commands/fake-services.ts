@@ -98,16 +98,12 @@ export function createFakeServices(overrides: Partial<FakeData> = {}): BotServic
     subscribe: async (channel, request) => {
       guard();
       data.calls.subscribe.push(request);
-      const topics = request.topic === 'all' ? TOPICS.map((t) => t.id) : [request.topic];
-      const current = (data.subscriptions.get(key(channel)) ?? []).filter((s) => !topics.includes(s.topic));
-      const added = topics.map((topic) => ({
-        topic,
-        mode: request.mode ?? 'both',
-        digestTime: request.digestTime ?? '08:00',
-        timezone: request.timezone ?? 'Africa/Kinshasa',
-      }));
-      data.subscriptions.set(key(channel), [...current, ...added]);
-      return added;
+      // As the real store: `all` is one subscription of its own, not one per topic.
+      const current = (data.subscriptions.get(key(channel)) ?? []).filter((s) => s.topic !== request.topic);
+      const added = { topic: request.topic, mode: request.mode ?? 'both', digestTime: request.digestTime ?? '08:00', timezone: request.timezone ?? 'Africa/Kinshasa' };
+      const all = [...current, added].sort((a, b) => Number(b.topic === 'all') - Number(a.topic === 'all') || a.topic.localeCompare(b.topic));
+      data.subscriptions.set(key(channel), all);
+      return all;
     },
     unsubscribe: async (channel, topic) => {
       guard();

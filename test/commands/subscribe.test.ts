@@ -6,7 +6,7 @@ describe('/subscribe', () => {
     const services = createFakeServices();
     const out = await runConsole(['/subscribe all'], services);
     expect(services.data.calls.subscribe).toEqual([{ topic: 'all' }]);
-    expect(out).toContain('• m23 — alerts and a daily digest at 08:00 (Africa/Kinshasa)');
+    expect(out).toContain('• all — alerts and a daily digest at 08:00 (Africa/Kinshasa)');
     expect(out).toContain('Only reports that arrive from now on will be sent.');
   });
 

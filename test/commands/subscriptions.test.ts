@@ -9,8 +9,8 @@ describe('/subscriptions', () => {
     expect(answer).toBe(
       [
         '## This chat receives',
-        '• m23 — alerts as news arrives',
         '• ceasefire — a daily digest at 18:00 (Africa/Kigali)',
+        '• m23 — alerts as news arrives',
         '  Change with /subscribe, stop with /unsubscribe [topic|all].',
       ].join('\n'),
     );
