@@ -8,6 +8,7 @@ import { textMessage } from '../../src/chat/message.js';
 import type { StoryView } from '../../src/chat/views.js';
 import { createManualClock } from '../../src/clock.js';
 import type { Settings } from '../../src/config/settings-schema.js';
+import type { SendFailure } from '../../src/delivery/sender.js';
 import { createDispatcher, retryDelay } from '../../src/delivery/dispatcher.js';
 import type { DigestRequest } from '../../src/delivery/dispatcher.js';
 import { createFanOut } from '../../src/delivery/fan-out.js';
@@ -256,38 +257,35 @@ describe('dispatcher', () => {
   });
 
   it('acts on an edit that finds the channel gone or moved, as a send would, before the next story is sent', async () => {
-    const growStory = (t: ReturnType<typeof setup>) =>
+    /** A sent alert whose story grows, and whose edit the platform answers with `failure`. */
+    const editFailing = async (failure: SendFailure) => {
+      const t = setup();
+      await t.services.subscribe(chat, { topic: 'm23' });
+      t.poll('a');
+      const dispatcher = t.dispatcher();
+      await dispatcher.runOnce();
+      t.platform.state.failEditWith = () => failure;
       t.fanOut.fanOut(
         [{ storyId: 'a', isNewStory: false, itemIds: ['i-x'], topics: ['m23'], sourceCountBefore: 1, sourceCountAfter: 2 }],
         [],
         { firstFetch: false },
       );
+      return { t, report: await dispatcher.runOnce(), dispatcher };
+    };
 
-    const gone = setup();
-    await gone.services.subscribe(chat, { topic: 'm23' });
-    gone.poll('a');
-    const goneDispatcher = gone.dispatcher();
-    await goneDispatcher.runOnce();
-    gone.platform.state.failEditWith = () => ({ ok: false, kind: 'gone', reason: 'Missing Permissions' });
-    growStory(gone);
-    expect(await goneDispatcher.runOnce()).toMatchObject({ edited: 0, channelsGone: 1 });
-    expect(await gone.services.subscriptions(chat)).toEqual([]);
-    gone.poll('b');
-    await goneDispatcher.runOnce();
-    expect(gone.platform.sends).toHaveLength(1);
+    const gone = await editFailing({ ok: false, kind: 'gone', reason: 'Missing Permissions' });
+    expect(gone.report).toMatchObject({ edited: 0, channelsGone: 1 });
+    expect(await gone.t.services.subscriptions(chat)).toEqual([]);
+    gone.t.poll('b');
+    await gone.dispatcher.runOnce();
+    expect(gone.t.platform.sends).toHaveLength(1);
 
-    const moved = setup();
     const newChat: ChannelRef = { platform: 'console', chatId: '-100123' };
-    await moved.services.subscribe(chat, { topic: 'm23' });
-    moved.poll('a');
-    const movedDispatcher = moved.dispatcher();
-    await movedDispatcher.runOnce();
-    moved.platform.state.failEditWith = () => ({ ok: false, kind: 'moved', reason: 'group upgraded', movedTo: newChat });
-    growStory(moved);
-    expect(await movedDispatcher.runOnce()).toMatchObject({ edited: 0, channelsMoved: 1 });
-    moved.poll('b');
-    await movedDispatcher.runOnce();
-    expect(moved.platform.sends.map((send) => send.channel)).toEqual([chat, newChat]);
+    const moved = await editFailing({ ok: false, kind: 'moved', reason: 'group upgraded', movedTo: newChat });
+    expect(moved.report).toMatchObject({ edited: 0, channelsMoved: 1 });
+    moved.t.poll('b');
+    await moved.dispatcher.runOnce();
+    expect(moved.t.platform.sends.map((send) => send.channel)).toEqual([chat, newChat]);
   });
 
   it('leaves rows of a platform without a sender pending', async () => {
