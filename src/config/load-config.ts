@@ -3,12 +3,12 @@
  * file is collected, so one run of `sitrep check-config` lists them all.
  */
 import { access } from 'node:fs/promises';
-import { isAbsolute, join, resolve as resolvePath } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { formatPath, type ConfigProblem } from './problems.js';
 import { defaultSettings, settingsFileSchema, toSettings, type Settings } from './settings-schema.js';
-import { classifyLocation, duplicateIdProblems, resolveFeeds, sourcesFileSchema, type FeedConfig } from './sources-schema.js';
+import { classifyLocation, duplicateIdProblems, locationUrl, resolveFeeds, sourcesFileSchema, type FeedConfig } from './sources-schema.js';
 import { topicsFileSchema, type TopicsFile } from './topics-schema.js';
 import { validate } from './validate.js';
 import { readYamlFile, type YamlFile } from './yaml-file.js';
@@ -129,7 +129,7 @@ async function missingFileProblems(raw: unknown, dir: string, file: string, yaml
     if (typeof feed.url !== 'string' || feed.enabled === false) continue;
     const kind = classifyLocation(feed.url).kind;
     if (kind !== 'path' && kind !== 'file-url') continue;
-    const url = kind === 'path' ? pathToFileURL(resolvePath(dir, feed.url.trim())).href : feed.url.trim();
+    const url = locationUrl(feed.url, dir);
     let localPath: string;
     try {
       localPath = fileURLToPath(url);

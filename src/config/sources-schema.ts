@@ -104,11 +104,16 @@ export type FeedConfig = {
   enabled: boolean;
 };
 
+/** A feed's location as a URL: a local path (relative to the config folder) becomes a file: URL. */
+export function locationUrl(location: string, configDir: string): string {
+  return classifyLocation(location).kind === 'path' ? pathToFileURL(resolve(configDir, location.trim())).href : location.trim();
+}
+
 /** Turns a parsed sources.yaml into poller-ready feeds, resolving file paths against `configDir`. */
 export function resolveFeeds(sources: SourcesFile, configDir: string): FeedConfig[] {
   return sources.feeds.map((feed) => ({
     id: feed.id,
-    url: classifyLocation(feed.url).kind === 'path' ? pathToFileURL(resolve(configDir, feed.url.trim())).href : feed.url.trim(),
+    url: locationUrl(feed.url, configDir),
     title: feed.title ?? null,
     language: feed.language ?? null,
     intervalMs: feed.interval ?? sources.defaults.interval,
