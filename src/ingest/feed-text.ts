@@ -48,9 +48,14 @@ const BLOCK_ELEMENTS = new Set([
   'blockquote', 'pre', 'hr', 'section', 'article', 'figure', 'figcaption', 'table', 'dd', 'dt',
 ]);
 
+// A `<` opens a tag only as HTML's tokenizer would take it: before `/`, `!`, `?` or a name that ends at a space,
+// `/` or `>`. Any other ("x<y\" & Co", "<3", "<100 dead") is the text's own and is kept.
+const LITERAL_LT_RE = /<(?![/!?]|[A-Za-z][\w:.-]*(?:[\s/>]|$))/g;
+
 /** Plain text from an HTML fragment: tags removed, script/style contents dropped, entities decoded, whitespace collapsed. */
-export function htmlToText(html: string): string {
-  if (!/[<&]/.test(html)) return collapseWhitespace(html);
+export function htmlToText(input: string): string {
+  if (!/[<&]/.test(input)) return collapseWhitespace(input);
+  const html = input.includes('<') ? input.replace(LITERAL_LT_RE, '&lt;') : input;
   let out = '';
   let dropping = 0;
   const parser = new HtmlParser(

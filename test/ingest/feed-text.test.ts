@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collapseWhitespace } from '../../src/ingest/feed-text.js';
+import { collapseWhitespace, htmlToText } from '../../src/ingest/feed-text.js';
 
 describe('collapseWhitespace', () => {
   it('collapses every kind of whitespace run into one space and trims', () => {
@@ -22,5 +22,19 @@ describe('collapseWhitespace', () => {
       ['a\u0081b', 'ab'],
     ];
     for (const [input, expected] of cases) expect(collapseWhitespace(input), JSON.stringify(input)).toBe(expected);
+  });
+});
+
+describe('htmlToText', () => {
+  it('removes tags but keeps a < that opens none, as the outlet wrote it', () => {
+    const cases: [string, string][] = [
+      ['M23 toll <100 dead, "x<y" & Co; <a href="javascript:alert(1)">M23 Goma</a>', 'M23 toll <100 dead, "x<y" & Co; M23 Goma'],
+      ['<p>Hello <b>world</b></p><br/>again', 'Hello world again'],
+      ['I <3 Goma', 'I <3 Goma'],
+      ['Word <o:p></o:p>doc', 'Word doc'],
+      ['<SCRIPT>x</SCRIPT>kept <!-- note -->', 'kept'],
+      ['x < y', 'x < y'],
+    ];
+    for (const [input, expected] of cases) expect(htmlToText(input), JSON.stringify(input)).toBe(expected);
   });
 });
