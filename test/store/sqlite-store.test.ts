@@ -256,6 +256,15 @@ describe('prune', () => {
     expect(store.insertItems('actualite-cd', [gone], T0 + 31 * DAY).map((i) => i.id)).toEqual(['gone']);
   });
 
+  it('keeps an unchanged feed\'s items known however long it answers 304, so none comes back as new', () => {
+    const store = memoryStore();
+    const still = makeItem({ id: 'still', fetchedAt: T0 });
+    store.insertItems('radio-okapi', [still], T0);
+    // Thirty days of 304s: no full fetch refreshes `still`, yet the feed shows it all along.
+    expect(store.prune(T0 + 30 * DAY, 7 * DAY)).toEqual({ items: 1, seen: 0 });
+    expect(store.insertItems('radio-okapi', [still, makeItem({ id: 'fresh' })], T0 + 30 * DAY).map((i) => i.id)).toEqual(['fresh']);
+  });
+
   it('keeps items fetched within the retention period', () => {
     const store = memoryStore();
     store.insertItems('actualite-cd', [makeItem({ id: 'recent', fetchedAt: T0 })], T0);
