@@ -72,7 +72,7 @@ export function closeOpenTags(text: string): string {
     if (token.kind !== 'tag' || !token.complete || token.selfClosing) continue;
     if (!token.closing) stack.push({ name: token.name, start: token.start });
     else {
-      const at = stack.map((open) => open.name).lastIndexOf(token.name);
+      const at = stack.findLastIndex((open) => open.name === token.name);
       if (at >= 0) stack.length = at;
     }
   }
@@ -117,6 +117,8 @@ function feedNamespacePrefixes(text: string): { feedPrefixes: Set<string>; rdfPr
  * `<feed>`): such a document parses without error, but rss-parser skips those entries without a word.
  */
 export function hasPrefixedItems(text: string): boolean {
+  // Runs on every document: most have no prefixed item at all, which two substring searches tell at once.
+  if (!text.includes(':entry') && !text.includes(':item')) return false;
   const { feedPrefixes } = feedNamespacePrefixes(text);
   for (const prefix of feedPrefixes) {
     if (new RegExp(`<${prefix.replace(/[.]/g, '\\.')}:(?:entry|item)[\\s/>]`).test(text)) return true;

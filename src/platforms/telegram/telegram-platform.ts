@@ -151,12 +151,13 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
 
   async function answer(message: TgMessage): Promise<void> {
     const botUsername = bot.botInfo.username;
-    const parsed = parseCommandText(message.text ?? '', { botUsername });
+    const typed = message.text ?? '';
+    const parsed = parseCommandText(typed, { botUsername });
     if (!parsed) return; // not a command, or /cmd@otherbot
     // Telegram clients send /start when someone first opens the bot (with a deep-link payload at times):
     // the first thing they see should be what the bot can do, not "unknown command".
-    const text = parsed.name === 'start' && !registry.get('start') ? '/help' : (message.text ?? '');
-    const addressed = /^\/[^\s@]+@/.test((message.text ?? '').trim());
+    const text = parsed.name === 'start' && !registry.get('start') ? '/help' : typed;
+    const addressed = /^\/[^\s@]+@/.test(typed.trim());
     // In a group several bots may share a command name; only answer unknown ones when addressed to us.
     if (message.chat.type !== 'private' && !addressed && !registry.get(parsed.name)) return;
     const channel = channelOf(message);
