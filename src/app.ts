@@ -19,7 +19,7 @@ import { createFanOut } from './delivery/fan-out.js';
 import { createDigestScheduler } from './delivery/scheduler.js';
 import type { MessageSender } from './delivery/sender.js';
 import type { Logger } from './logger.js';
-import { createConsolePlatform } from './platforms/console/console-platform.js';
+import { createConsolePlatform, type ConsoleEnd } from './platforms/console/console-platform.js';
 import { createPlatforms, type ChatPlatform } from './platforms/index.js';
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
@@ -43,8 +43,8 @@ export type AppOptions = {
 /** A running bot. */
 export type RunningApp = {
   services: AppServices;
-  /** Resolves when the console's input ended (piped stdin); never resolves without a console. */
-  consoleDone: Promise<void> | null;
+  /** Resolves when the console's input ended (piped stdin) or its output failed; null without a console. */
+  consoleDone: Promise<ConsoleEnd> | null;
   stop(): Promise<void>;
 };
 
@@ -133,6 +133,9 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
   scheduler.start();
   poller.start();
   const consoleDone = consolePlatform ? consolePlatform.run() : null;
+  // Without a console the output carries only the ready line: a broken one (stdout on a full disk) is
+  // worth a warning, not the bot.
+  if (!consolePlatform) options.output.on('error', (error: Error) => logger.warn({ err: error }, `output failed: ${error.message}`));
 
   const names = [...senders.keys()].join(', ');
   const enabledFeeds = config.feeds.filter((feed) => feed.enabled).length;

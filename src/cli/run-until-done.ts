@@ -13,7 +13,7 @@ export async function runUntilDone(app: RunningApp, logger: Logger, extraWait: P
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  const inputEnded = app.consoleDone ? Promise.all([app.consoleDone, extraWait]).then(() => 'end of input') : new Promise<string>(() => {});
+  const inputEnded = app.consoleDone ? Promise.all([app.consoleDone, extraWait]).then(([end]) => end) : new Promise<string>(() => {});
   const reason = await Promise.race([signalled, inputEnded]);
   logger.info({ reason }, 'shutting down');
   const cutOff = setTimeout(() => {
@@ -24,6 +24,7 @@ export async function runUntilDone(app: RunningApp, logger: Logger, extraWait: P
   await app.stop();
   clearTimeout(cutOff);
   // Library timers (cron, HTTP keep-alive) must not keep a finished bot alive.
-  setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
-  return 0;
+  const code = reason === 'console output failed' ? 1 : 0;
+  setTimeout(() => process.exit(process.exitCode ?? code), 200).unref();
+  return code;
 }

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rssFeed } from '../fakes/feed-server.js';
-import { cleanUpE2e, makeE2eConfig, startE2eFeedServer, spawnBot, type E2eConfig } from './bot-process.js';
+import { cleanUpE2e, makeE2eConfig, repoRoot, startE2eFeedServer, spawnBot, type E2eConfig } from './bot-process.js';
 
 afterEach(cleanUpE2e);
 
@@ -53,5 +55,25 @@ describe('sitrep start with piped stdin', () => {
     expect(code).toBe(0);
     expect(lines).toEqual(['count must be a whole number from 1 to 20.', 'Unknown topic "nowhere". Choose one of: m23, qatar-talks, ceasefire.']);
     expect(bot.stderr()).not.toMatch(/ZodError|at .*\.ts:\d+/);
+  });
+
+  it('stops with exit code 1 and says why when its output fails (stdout on a full disk)', async () => {
+    const { dir, dbPath } = await setUp();
+    const full = openSync('/dev/full', 'w');
+    const child = spawn(process.execPath, ['bin/sitrep.js', '--config', dir, '--db', dbPath, 'start'], {
+      cwd: repoRoot,
+      env: { ...process.env, DISCORD_TOKEN: '', TELEGRAM_BOT_TOKEN: '', SITREP_CONFIG: '', SITREP_DB: '', SITREP_LOG_LEVEL: 'warn' },
+      stdio: ['pipe', full, 'pipe'],
+    });
+    closeSync(full);
+    let err = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    // The input stays open: it is the failed output that must end the session.
+    child.stdin!.write('/status m23\n');
+    const code = await new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
+
+    expect(code).toBe(1);
+    expect(err).toMatch(/console output failed \(ENOSPC/);
+    expect(err).not.toContain("Unhandled 'error' event");
   });
 });

@@ -29,11 +29,14 @@ export type ConsolePlatformOptions = {
   logger: CommandLogger;
 };
 
+/** Why the console session ended: its input ended, or its output broke (a full disk, a closed pipe). */
+export type ConsoleEnd = 'end of input' | 'console output failed';
+
 /** The console platform: the dispatcher's sender, and `run()` that answers commands until input ends. */
 export type ConsolePlatform = {
   sender: MessageSender;
   /** Reads lines until end of input, answering each command before reading the next; resolves at the end. */
-  run(): Promise<void>;
+  run(): Promise<ConsoleEnd>;
 };
 
 type StoryLines = Map<string, string>;
@@ -69,6 +72,17 @@ export function createConsolePlatform(options: ConsolePlatformOptions): ConsoleP
   const sent = new Map<string, Message>();
   let counter = 0;
   let rePrompt: (() => void) | null = null;
+  // A stream that failed once (ENOSPC, EPIPE) is destroyed and takes no more writes: nothing the console is
+  // for can be shown any more, so the session ends instead of answering into the void. Alerts it could not
+  // print stay in the outbox for the next start.
+  let outputFailed = false;
+  let endSession: (() => void) | null = null;
+  output.on('error', (error: Error) => {
+    if (outputFailed) return;
+    outputFailed = true;
+    logger.error({ err: error }, `console output failed (${error.message}): answers and alerts cannot be shown, the console stops`);
+    endSession?.();
+  });
 
   /** Writes a block; resolves once the stream has taken it (so an alert counts as sent only when it is out). */
   function print(text: string): Promise<Error | null> {
@@ -108,8 +122,10 @@ export function createConsolePlatform(options: ConsolePlatformOptions): ConsoleP
     },
   };
 
-  async function run(): Promise<void> {
+  async function run(): Promise<ConsoleEnd> {
     const rl = createInterface({ input, output: tty ? output : undefined, terminal: tty, crlfDelay: Infinity });
+    endSession = () => rl.close();
+    if (outputFailed) rl.close();
     if (tty) {
       rl.setPrompt(PROMPT);
       rePrompt = () => rl.prompt(true);
@@ -117,6 +133,7 @@ export function createConsolePlatform(options: ConsolePlatformOptions): ConsoleP
     }
     try {
       for await (const raw of rl) {
+        if (outputFailed) break;
         const line = raw.trim();
         if (line === '') {
           rePrompt?.();
@@ -136,8 +153,10 @@ export function createConsolePlatform(options: ConsolePlatformOptions): ConsoleP
       }
     } finally {
       rePrompt = null;
+      endSession = null;
       rl.close();
     }
+    return outputFailed ? 'console output failed' : 'end of input';
   }
 
   return { sender, run };

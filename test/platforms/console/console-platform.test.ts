@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { formatAlert } from '../../../src/chat/format-story.js';
 import { CONSOLE_CHANNEL, createConsolePlatform } from '../../../src/platforms/console/console-platform.js';
@@ -79,5 +79,26 @@ describe('console platform', () => {
     const platform = createConsolePlatform({ input: new PassThrough(), output, registry, services: createFakeServices(), logger: createMemoryLogger() });
     const result = await platform.sender.send({ platform: 'telegram', chatId: '1' }, formatAlert([makeStory()]));
     expect(result).toMatchObject({ ok: false, kind: 'rejected' });
+  });
+
+  it('ends the session with a logged error when its output fails, running no command after that', async () => {
+    const input = new PassThrough();
+    // A full disk: every write fails, as process.stdout does on /dev/full.
+    const output = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      },
+    });
+    const services = createFakeServices();
+    const logger = createMemoryLogger();
+    const platform = createConsolePlatform({ input, output, registry, services, logger });
+    const done = platform.run();
+    const sent = await platform.sender.send(CONSOLE_CHANNEL, formatAlert([makeStory()], { now: NOW }));
+    expect(sent).toMatchObject({ ok: false, kind: 'retry', reason: expect.stringContaining('ENOSPC') });
+    input.write('/subscribe m23\n');
+
+    expect(await done).toBe('console output failed');
+    expect(logger.entries.map((e) => e.message)).toEqual([expect.stringMatching(/^console output failed \(ENOSPC.*the console stops$/)]);
+    expect(await services.subscriptions(CONSOLE_CHANNEL)).toEqual([]);
   });
 });
