@@ -13,10 +13,10 @@ import type { StoryView } from '../chat/views.js';
 import type { Clock } from '../clock.js';
 import type { Settings } from '../config/settings-schema.js';
 import { createOutbox, describeChannel } from './outbox.js';
-import type { ClaimedAlert, ClaimedDigest } from './outbox.js';
+import type { ClaimedAlert, ClaimedDigest, PendingEdit } from './outbox.js';
 import type { MessageSender, SendFailure } from './sender.js';
 import { createSubscriptions } from './subscriptions.js';
-import { eachConcurrently } from './each-concurrently.js';
+import { createSendSlots } from './send-slots.js';
 import { errorText } from '../error-text.js';
 
 const HOUR = 60 * 60_000;
@@ -47,8 +47,8 @@ export type DispatcherDeps = {
   /** Real-time interval between runs once started. Default 1000 ms. */
   tickMs?: number;
   /**
-   * Channels sent to at once in a pass (each channel's own messages stay in order). The platforms pace
-   * the rate; this only keeps the round trip from being the limit. Default 32.
+   * Channels sent to at once (each channel's own messages stay in order). The platforms pace the rate;
+   * this only keeps the round trip from being the limit. Default 32.
    */
   concurrency?: number;
 };
@@ -217,32 +217,40 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
-  async function runEdits(report: DispatchReport): Promise<void> {
-    for (const edit of outbox.dueEdits(clock.now())) {
-      if (stopping) return;
-      const sender = senders.get(edit.channel.platform);
-      if (!sender) continue;
-      const stories = edit.storyIds.map((id) => loadStory(id)).filter((story) => story !== null);
-      if (stories.length === 0) {
-        outbox.editDrop(edit.id);
-        continue;
-      }
-      const now = clock.now();
-      const message = deps.formatAlert(stories, edit.folded > 0 ? { folded: edit.folded, now } : { now });
-      const result = await sender.edit(edit.channel, edit.messageIds, message);
-      if (result.ok) {
-        outbox.editDone(edit.id);
-        report.edited++;
-      } else if (result.kind === 'retry' && edit.editAttempts + 1 < settings.delivery.maxAttempts) {
-        outbox.editLater(edit.id, clock.now() + retryDelay(edit.editAttempts + 1, settings.delivery, result.retryAfterMs));
-      } else {
-        outbox.editDrop(edit.id);
-        logger.warn({ channel: describeChannel(edit.channel), reason: result.reason }, 'alert edit failed; the alert stays as sent');
-        // An edit learns what a send would: the bot lost the channel, or the chat moved. Act on it now rather
-        // than at the next send, which would fail (or go to the old chat) first.
-        if (result.kind === 'gone' || (result.kind === 'moved' && result.movedTo)) fail(edit.channel, [], result, report);
-      }
+  async function runEdit(edit: PendingEdit, sender: MessageSender, report: DispatchReport): Promise<void> {
+    const stories = edit.storyIds.map((id) => loadStory(id)).filter((story) => story !== null);
+    if (stories.length === 0) {
+      outbox.editDrop(edit.id);
+      return;
     }
+    const now = clock.now();
+    const message = deps.formatAlert(stories, edit.folded > 0 ? { folded: edit.folded, now } : { now });
+    const result = await sender.edit(edit.channel, edit.messageIds, message);
+    if (result.ok) {
+      outbox.editDone(edit.id);
+      report.edited++;
+    } else if (result.kind === 'retry' && edit.editAttempts + 1 < settings.delivery.maxAttempts) {
+      outbox.editLater(edit.id, clock.now() + retryDelay(edit.editAttempts + 1, settings.delivery, result.retryAfterMs));
+    } else {
+      outbox.editDrop(edit.id);
+      logger.warn({ channel: describeChannel(edit.channel), reason: result.reason }, 'alert edit failed; the alert stays as sent');
+      // An edit learns what a send would: the bot lost the channel, or the chat moved. Act on it now rather
+      // than at the next send, which would fail (or go to the old chat) first.
+      if (result.kind === 'gone' || (result.kind === 'moved' && result.movedTo)) fail(edit.channel, [], result, report);
+    }
+  }
+
+  /** One channel's work in a pass, in order: its due alerts as one message, its digests, its edits. */
+  type Lane = { channel: ChannelRef; sender: MessageSender; alerts: boolean; digests: ClaimedDigest[]; edits: PendingEdit[] };
+
+  async function runLane(lane: Lane, report: DispatchReport): Promise<void> {
+    if (lane.alerts && !stopping) await sendAlerts(lane.channel, lane.sender, report);
+    for (const digest of lane.digests) {
+      // Claimed but not attempted when stopping: back to pending without counting the attempt.
+      if (stopping) outbox.release([digest.id]);
+      else await sendDigest(digest, lane.sender, report);
+    }
+    for (const edit of lane.edits) if (!stopping) await runEdit(edit, lane.sender, report);
   }
 
   // Within one pass a story fanned out to many channels is read from the store once; the next pass reads
@@ -253,52 +261,99 @@ export function createDispatcher(deps: DispatcherDeps) {
     return passStories.get(id) ?? null;
   };
 
-  async function dispatch(): Promise<DispatchReport> {
+  // A channel whose send is slow (a Telegram group at its per-minute limit, a Discord route in its 429
+  // wait) must not hold up anyone else's news: a pass only starts each channel's lane, and the next pass
+  // starts once they are all started, skipping the channels still busy. One lane per channel at a time
+  // keeps a channel's messages in order and its hourly count exact.
+  const busy = new Set<string>();
+  const slots = createSendSlots(concurrency);
+  const passes = new Set<Promise<DispatchReport>>();
+
+  /** One pass: starts a lane for every channel with something due; `started` is called once all are started. */
+  async function dispatch(started: () => void): Promise<DispatchReport> {
     passStories = new Map();
     const report = emptyReport();
-    const platforms = new Set(senders.keys());
-    await eachConcurrently(outbox.dueAlertChannels(clock.now()), concurrency, async (channel) => {
+    const now = clock.now();
+    const lanes = new Map<string, Lane>();
+    const laneOf = (channel: ChannelRef, sender: MessageSender): Lane => {
+      const key = describeChannel(channel);
+      let lane = lanes.get(key);
+      if (!lane) lanes.set(key, (lane = { channel, sender, alerts: false, digests: [], edits: [] }));
+      return lane;
+    };
+    for (const channel of outbox.dueAlertChannels(now)) {
       const sender = senders.get(channel.platform);
-      if (sender && !stopping) await sendAlerts(channel, sender, report);
-    });
-    await eachConcurrently(outbox.claimDigests(clock.now(), platforms), concurrency, async (digest) => {
-      // Claimed but not attempted when stopping: back to pending without counting the attempt.
-      if (stopping) outbox.release([digest.id]);
-      else await sendDigest(digest, senders.get(digest.channel.platform)!, report);
-    });
-    if (!stopping) await runEdits(report);
+      if (sender) laneOf(channel, sender).alerts = true;
+    }
+    for (const digest of outbox.claimDigests(now, new Set(senders.keys()))) laneOf(digest.channel, senders.get(digest.channel.platform)!).digests.push(digest);
+    for (const edit of outbox.dueEdits(now)) {
+      const sender = senders.get(edit.channel.platform);
+      if (sender) laneOf(edit.channel, sender).edits.push(edit);
+    }
+    const running: Promise<void>[] = [];
+    for (const [key, lane] of lanes) {
+      if (!busy.has(key) && !stopping) {
+        busy.add(key);
+        await slots.take();
+        const run = stopping ? Promise.resolve(outbox.release(lane.digests.map((d) => d.id))) : runLane(lane, report);
+        running.push(
+          run
+            .catch((error: unknown) => logger.error({ err: error, channel: key }, 'dispatch failed for a channel'))
+            .finally(() => {
+              busy.delete(key);
+              slots.give();
+            }),
+        );
+      } else {
+        // Still busy from an earlier pass (or stopping): its digests wait for the next pass, attempt not counted.
+        outbox.release(lane.digests.map((d) => d.id));
+      }
+    }
+    started();
+    await Promise.all(running);
     return report;
   }
 
-  let running: Promise<DispatchReport> | null = null;
+  let starting: Promise<void> | null = null;
+  let latest: Promise<DispatchReport> | null = null;
   let again = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
-  /** One pass over everything due; concurrent calls share a pass (and one more follows if asked meanwhile). */
+  /**
+   * Starts a pass over everything due and resolves with its report once its lanes are done. Asked while a
+   * pass is still starting its lanes, it shares that pass, and one more pass follows once they are started.
+   */
   function runOnce(): Promise<DispatchReport> {
-    if (running) {
+    if (starting && latest) {
       again = true;
-      return running;
+      return latest;
     }
-    running = dispatch()
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'dispatch pass failed');
-        return emptyReport();
-      })
-      .finally(() => {
-        running = null;
-        if (again && !stopping) {
-          again = false;
-          void runOnce();
-        }
-      });
-    return running;
+    let markStarted = () => {};
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
+    const pass = dispatch(markStarted).catch((error: unknown) => {
+      logger.error({ err: error }, 'dispatch pass failed');
+      markStarted();
+      return emptyReport();
+    });
+    starting = started;
+    latest = pass;
+    passes.add(pass);
+    void pass.finally(() => passes.delete(pass));
+    void started.then(() => {
+      starting = null;
+      if (again && !stopping) {
+        again = false;
+        void runOnce();
+      }
+    });
+    return pass;
   }
 
   function schedule(): void {
     if (stopping) return;
     timer = setTimeout(() => {
-      void runOnce().finally(schedule);
+      void runOnce();
+      void (starting ?? Promise.resolve()).finally(schedule);
     }, deps.tickMs ?? 1000);
   }
 
@@ -307,17 +362,17 @@ export function createDispatcher(deps: DispatcherDeps) {
     /** Runs a pass every tickMs until stop(). */
     start(): void {
       stopping = false;
-      void runOnce().finally(schedule);
+      void runOnce();
+      void (starting ?? Promise.resolve()).finally(schedule);
     },
-    /** Stops the loop; waits for the send in flight (at most `graceMs`, default 4 s). */
+    /** Stops the loop; waits for the sends in flight (at most `graceMs`, default 4 s). */
     async stop(graceMs = 4000): Promise<void> {
       stopping = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      const inFlight = running;
-      if (!inFlight) return;
+      if (passes.size === 0) return;
       let wait: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([inFlight, new Promise<void>((resolve) => (wait = setTimeout(resolve, graceMs)))]);
+      await Promise.race([Promise.all(passes), new Promise<void>((resolve) => (wait = setTimeout(resolve, graceMs)))]);
       clearTimeout(wait);
     },
   };

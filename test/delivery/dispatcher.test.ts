@@ -45,8 +45,9 @@ function setup(options: { db?: Database.Database; settings?: Settings; maxStorie
   const platform = recordingSender('console');
   const log = recordingLogger();
   const digests: DigestRequest[] = [];
-  const dispatcher = () =>
+  const dispatcher = (tickMs?: number) =>
     createDispatcher({
+      ...(tickMs ? { tickMs } : {}),
       db,
       senders: new Map([['console', platform.sender]]),
       clock,
@@ -95,6 +96,41 @@ describe('dispatcher', () => {
     expect(report).toMatchObject({ messages: 40, rowsSent: 40 });
     expect(new Set(t.platform.sends.map((s) => s.channel.chatId))).toEqual(new Set(channels.map((c) => c.chatId)));
     expect(t.platform.sends).toHaveLength(40);
+  });
+
+  it('does not hold up other channels while one channel is slow to answer', async () => {
+    const t = setup();
+    const slow: ChannelRef = { platform: 'console', chatId: 'busy-group' };
+    const quick: ChannelRef = { platform: 'console', chatId: 'quiet-chat' };
+    for (const channel of [slow, quick]) await t.services.subscribe(channel, { topic: 'm23', mode: 'alerts' });
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    t.platform.state.holdFor = (channel) => (channel.chatId === slow.chatId ? gate : undefined);
+    const sentTo = (channel: ChannelRef) => t.platform.sends.filter((s) => s.channel.chatId === channel.chatId).map((s) => lines(s.message));
+    const until = async (test: () => boolean) => {
+      for (let waited = 0; !test(); waited += 5) {
+        if (waited > 2_000) throw new Error(`gave up waiting; sent: ${JSON.stringify(t.platform.sends.map((s) => s.channel.chatId))}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    const dispatcher = t.dispatcher(10);
+    dispatcher.start();
+    try {
+      t.poll('a');
+      await until(() => sentTo(quick).length === 1);
+      // The slow group's send of a is still waiting; news of b must reach the quick chat anyway.
+      t.poll('b');
+      await until(() => sentTo(quick).length === 2);
+      expect(sentTo(quick)).toEqual([['Story a [1 sources]'], ['Story b [1 sources]']]);
+      expect(sentTo(slow)).toEqual([]);
+
+      open();
+      await until(() => sentTo(slow).length === 2);
+      expect(sentTo(slow)).toEqual([['Story a [1 sources]'], ['Story b [1 sources]']]);
+    } finally {
+      await dispatcher.stop();
+    }
+    expect(outboxRows(t.db).map((row) => `${row.story_id}:${row.state}:${row.attempts}`)).toEqual(['a:sent:1', 'a:sent:1', 'b:sent:1', 'b:sent:1']);
   });
 
   it('sends the stories of one poll as one message', async () => {

@@ -92,11 +92,14 @@ export function recordingSender(platform: ChannelRef['platform'] = 'console') {
     delayMs: 0,
     /** When set, sends never answer (a crash in the middle of a send). */
     hang: false,
+    /** A send to a channel for which this gives a promise answers only once it settles (a paced, slow chat). */
+    holdFor: undefined as ((channel: ChannelRef) => Promise<void> | undefined) | undefined,
   };
   const sender: MessageSender = {
     platform,
     async send(channel, message) {
       if (state.hang) return new Promise<SendResult>(() => {});
+      await state.holdFor?.(channel);
       if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
       const failure = state.failWith?.(channel, message);
       if (failure) return failure;
