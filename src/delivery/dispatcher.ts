@@ -286,7 +286,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       if (sender) laneOf(channel, sender).alerts = true;
     }
     for (const digest of outbox.claimDigests(now, new Set(senders.keys()))) laneOf(digest.channel, senders.get(digest.channel.platform)!).digests.push(digest);
-    for (const edit of outbox.dueEdits(now)) {
+    // Generous: the edits of channels still busy are skipped below, and must not crowd out everyone else's.
+    for (const edit of outbox.dueEdits(now, 500)) {
       const sender = senders.get(edit.channel.platform);
       if (sender) laneOf(edit.channel, sender).edits.push(edit);
     }
