@@ -133,6 +133,44 @@ describe('dispatcher', () => {
     expect(outboxRows(t.db).map((row) => `${row.story_id}:${row.state}:${row.attempts}`)).toEqual(['a:sent:1', 'a:sent:1', 'b:sent:1', 'b:sent:1']);
   });
 
+  it("edits other channels' alerts while a busy channel holds many due edits", async () => {
+    const t = setup({ settings: makeSettings({ alerts: { perChannelPerHour: 1000 } }) });
+    const busy: ChannelRef = { platform: 'console', chatId: 'busy-group' };
+    const quiet: ChannelRef = { platform: 'console', chatId: 'quiet-chat' };
+    await t.services.subscribe(busy, { topic: 'm23', mode: 'alerts' });
+    const dispatcher = t.dispatcher(10);
+    const ids = Array.from({ length: 60 }, (_, i) => `s${i}`);
+    for (const id of ids) {
+      t.poll(id);
+      await dispatcher.runOnce();
+    }
+    await t.services.subscribe(quiet, { topic: 'm23', mode: 'alerts' });
+    t.poll('q');
+    await dispatcher.runOnce();
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    t.platform.state.holdFor = (channel) => (channel.chatId === busy.chatId ? gate : undefined);
+    dispatcher.start();
+    try {
+      t.poll('z');
+      // Every story grows: the busy channel's 61 edits come first in the outbox, the quiet chat's one last.
+      for (const id of [...ids, 'q']) {
+        t.shelf.put({ ...t.shelf.loadStory(id)!, sources: ['Outlet A', 'Outlet B'] } satisfies StoryView);
+        t.fanOut.fanOut([{ storyId: id, isNewStory: false, itemIds: [`i2-${id}`], topics: ['m23'], sourceCountBefore: 1, sourceCountAfter: 2 }], [], { firstFetch: false });
+      }
+      for (let waited = 0; !t.platform.edits.some((e) => e.channel.chatId === quiet.chatId); waited += 5) {
+        if (waited > 2_000) throw new Error(`the quiet chat's edit never came; edits: ${t.platform.edits.length}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // Still sending z, the busy channel has edited nothing.
+      expect(t.platform.edits.filter((e) => e.channel.chatId === busy.chatId)).toHaveLength(0);
+      expect(t.platform.sends.filter((s) => s.channel.chatId === busy.chatId)).toHaveLength(61);
+    } finally {
+      open();
+      await dispatcher.stop();
+    }
+  });
+
   it('sends the stories of one poll as one message', async () => {
     const t = setup();
     await t.services.subscribe(chat, { topic: 'm23', mode: 'alerts' });
