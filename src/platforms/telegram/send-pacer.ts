@@ -38,8 +38,10 @@ export type SendPacer = {
 export const SECOND_WINDOW_MS = 1_005;
 /** The per-group window; Telegram's minute is not exact, so a second more. */
 export const MINUTE_WINDOW_MS = 61_000;
-// A send that never reports back (a hung request) stops holding its slot after this long.
-const IN_FLIGHT_CAP_MS = 15_000;
+// A send that never reports back (a hung request, a chat Telegram is slow to answer) stops holding its slot
+// after this long. A group's own minute may wait on its own slow sends; the overall window gives up after one
+// window, or a single slow chat would hold every other chat's news for the whole cap.
+const GROUP_IN_FLIGHT_CAP_MS = 15_000;
 // Past this many remembered groups, forget the idle ones (bounded memory).
 const SWEEP_AT = 1_000;
 
@@ -93,11 +95,11 @@ export function createSendPacer(
     return slot;
   }
 
-  async function finishedAt(slot: Slot): Promise<number> {
+  async function finishedAt(slot: Slot, inFlightCapMs: number): Promise<number> {
     if (slot.finishedAt === null) {
       let timer: NodeJS.Timeout | undefined;
       const cap = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, IN_FLIGHT_CAP_MS);
+        timer = setTimeout(resolve, inFlightCapMs);
         timer.unref();
       });
       await Promise.race([slot.finished, cap]);
@@ -108,7 +110,7 @@ export function createSendPacer(
 
   /**
    * When Telegram counted `slot` at the latest: its answer, less the network time it surely spent. A send
-   * that never answered (given up on at IN_FLIGHT_CAP_MS) may still be on its way: counted as arriving now.
+   * that never answered (given up on at its window's cap) may still be on its way: counted as arriving now.
    */
   function arrivedBy(slot: Slot, finishedAt: number): number {
     const known = slot.finishedAt !== null && Number.isFinite(slot.shortestBefore);
@@ -116,8 +118,11 @@ export function createSendPacer(
     return finishedAt - Math.max(0, onTheWay);
   }
 
-  /** At most `limit()` slots per `windowMs`, granted in arrival order; `onWait` hears of every wait. */
-  function createWindow(limit: () => number, windowMs: number, onWait: (now: number) => void = () => {}): Window {
+  /**
+   * At most `limit()` slots per `windowMs`, granted in arrival order; an unanswered slot is waited on for at
+   * most `inFlightCapMs`; `onWait` hears of every wait.
+   */
+  function createWindow(limit: () => number, windowMs: number, inFlightCapMs: number, onWait: (now: number) => void = () => {}): Window {
     const recent: Slot[] = [];
     let queue: Promise<unknown> = Promise.resolve();
     return {
@@ -126,7 +131,7 @@ export function createSendPacer(
           // A while, not an if: a rate that stepped down leaves more slots in the window than it now allows.
           while (recent.length >= limit()) {
             const oldest = recent.shift() as Slot;
-            const at = arrivedBy(oldest, await finishedAt(oldest)) + windowMs;
+            const at = arrivedBy(oldest, await finishedAt(oldest, inFlightCapMs)) + windowMs;
             const now = clock.now();
             if (at > now) {
               onWait(now);
@@ -149,7 +154,7 @@ export function createSendPacer(
   }
 
   const rate: SendRate = limits.perSecond === 'auto' ? adaptiveSendRate(SECOND_WINDOW_MS, deps.onRateChange) : fixedSendRate(limits.perSecond);
-  const overall = createWindow(rate.current, SECOND_WINDOW_MS, rate.saturated);
+  const overall = createWindow(rate.current, SECOND_WINDOW_MS, SECOND_WINDOW_MS, rate.saturated);
   const perChat = Math.max(1, Math.floor(limits.perChatPerMinute));
   const groupLimit = () => perChat;
   const groups = new Map<string, Window>();
@@ -158,7 +163,7 @@ export function createSendPacer(
     let window = groups.get(chatId);
     if (!window) {
       if (groups.size >= SWEEP_AT) for (const [id, w] of groups) if (w.idle()) groups.delete(id);
-      window = createWindow(groupLimit, MINUTE_WINDOW_MS);
+      window = createWindow(groupLimit, MINUTE_WINDOW_MS, GROUP_IN_FLIGHT_CAP_MS);
       groups.set(chatId, window);
     }
     return window;
