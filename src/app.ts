@@ -24,6 +24,7 @@ import { createPlatforms, type ChatPlatform } from './platforms/index.js';
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const STOP_GRACE_MS = 3_000;
+const STOP_SETTLE_MS = 300;
 
 /** How to run the bot. */
 export type AppOptions = {
@@ -153,6 +154,9 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
       // its outbox row claimed, and it goes back to pending at the next start.
       await Promise.allSettled([poller.stop(), dispatcher.stop(STOP_GRACE_MS)]);
       await Promise.allSettled(platforms.map((platform) => platform.stop()));
+      // Sends the platforms turned away as they stopped (never sent) are recorded as not sent before the
+      // database closes; a send still unanswered keeps its row claimed, pending again at the next start.
+      await dispatcher.stop(STOP_SETTLE_MS);
       core.close();
     })();
     return stopping;

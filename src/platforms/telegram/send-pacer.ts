@@ -32,6 +32,11 @@ export type SendPacer = {
   acquire(chatId: string): Promise<(outcome?: { refused?: boolean }) => void>;
   /** Requests a window the overall rate allows now. */
   perSecond(): number;
+  /**
+   * Shutting down: every acquire still waiting, and every later one, rejects, so a message that has not gone
+   * out by then never does. Sent after the bot stopped recording, it would be sent again at the next start.
+   */
+  close(): void;
 };
 
 /** The overall window, a few ms over a second against timer and clock rounding. */
@@ -169,11 +174,17 @@ export function createSendPacer(
     return window;
   }
 
+  let close = () => {};
+  const closed = new Promise<never>((_, reject) => {
+    close = () => reject(new Error('the Telegram platform is stopping: message not sent'));
+  });
+  closed.catch(() => {});
+
   return {
     acquire: async (chatId) => {
       // The group's own minute first: a busy group waits there without holding up everyone else's turn.
-      const group = isGroupChat(chatId) ? await groupWindow(chatId).take() : null;
-      const slot = await overall.take();
+      const group = isGroupChat(chatId) ? await Promise.race([groupWindow(chatId).take(), closed]) : null;
+      const slot = await Promise.race([overall.take(), closed]);
       return (outcome = {}) => {
         slot.refused = outcome.refused === true;
         slot.finish();
@@ -182,5 +193,6 @@ export function createSendPacer(
       };
     },
     perSecond: () => rate.current(),
+    close: () => close(),
   };
 }

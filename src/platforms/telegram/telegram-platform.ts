@@ -274,6 +274,7 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
   async function stop(): Promise<void> {
     if (!running) return;
     running = false;
+    pacer.close();
     if (restartTimer) clearTimeout(restartTimer);
     restartTimer = null;
     if (server) {
