@@ -80,6 +80,16 @@ describe('send pacer', () => {
     }
   });
 
+  it('turns away the sends still waiting, and every later one, once closed', async () => {
+    const { pacer, send } = pacedClock({ perSecond: 1, perChatPerMinute: 20 });
+    const first = await pacer.acquire('1'); // granted and never answered: the next one waits
+    const waiting = pacer.acquire('2');
+    pacer.close();
+    await expect(waiting).rejects.toThrow('the Telegram platform is stopping: message not sent');
+    await expect(send('3')).rejects.toThrow('message not sent');
+    first();
+  });
+
   it('holds a group to its per-minute limit', async () => {
     const { send } = pacedClock({ perSecond: 30, perChatPerMinute: 2 });
     const starts = [await send('-100'), await send('-100'), await send('-100')];
