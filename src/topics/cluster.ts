@@ -120,6 +120,18 @@ function similarityTo(a: ItemSketch): (b: ItemSketch) => number {
   };
 }
 
+/**
+ * Whether two reports of one outlet are the same report: one headline keeps every word of the other (an
+ * update that adds to its headline, or trims it). A report under a new link whose headline swaps a word
+ * ("rebels shell the airport", then "rebels capture the airport") is news of its own, however alike.
+ */
+export function sameReport(titleA: readonly string[], titleB: readonly string[]): boolean {
+  const [shorter, longer] = titleA.length <= titleB.length ? [titleA, titleB] : [titleB, titleA];
+  if (shorter.length === 0) return true;
+  const longerSet = new Set(longer);
+  return shorter.every((word) => longerSet.has(word));
+}
+
 /** How many of `words` are in `set`. */
 function countIn(words: readonly string[], set: ReadonlySet<string>): number {
   let n = 0;
@@ -152,6 +164,9 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
     'SELECT item_id, cluster_id, title_words, words, names, directions FROM cluster_items WHERE item_id = ?',
   );
   const clusterExists = db.prepare<[string], { id: string }>('SELECT id FROM clusters WHERE id = ?');
+  const feedTitlesInCluster = db
+    .prepare<[string, string], string>('SELECT title_words FROM cluster_items WHERE cluster_id = ? AND feed_id = ?')
+    .pluck();
   const addCluster = db.prepare<[string, string, number, number, number]>(
     'INSERT INTO clusters (id, representative_id, first_published_at, updated_at, created_at) VALUES (?, ?, ?, ?, ?)',
   );
@@ -208,7 +223,6 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
       const sketch = sketchItem(item.title, item.summary, item.directions, item.folded);
       const bands = bandsOf(sketch, titlePlan, allPlan);
 
-      let best: { clusterId: string; score: number } | null = null;
       // Shared bands per candidate: the more bands two items share, the more alike their signatures.
       const shared = new Map<string, number>();
       for (const { band, hash } of bands) {
@@ -219,6 +233,7 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
       shared.delete(item.id);
       const ranked = [...shared].sort((a, b) => b[1] - a[1]).slice(0, verifyLimit);
       let similarity: ((b: ItemSketch) => number) | null = null;
+      const scores = new Map<string, number>();
       for (const [id] of ranked) {
         const row = sketchOf.get(id);
         if (!row) continue;
@@ -229,8 +244,16 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
           names: split(row.names),
           directions: row.directions,
         });
-        if (score > 0 && (!best || score > best.score)) best = { clusterId: row.cluster_id, score };
+        if (score > (scores.get(row.cluster_id) ?? 0)) scores.set(row.cluster_id, score);
       }
+      // The most alike story this outlet has not reported yet, or has reported in this same report: a second
+      // report of one outlet is a development (shelled, then captured), and its readers should hear of it.
+      const mayJoin = (clusterId: string) => {
+        const own = feedTitlesInCluster.all(clusterId, item.feedId);
+        return own.length === 0 || own.some((titleWords) => sameReport(split(titleWords), sketch.title));
+      };
+      const bestId = [...scores].sort((a, b) => b[1] - a[1]).find(([clusterId]) => mayJoin(clusterId))?.[0];
+      const best = bestId === undefined ? null : { clusterId: bestId };
 
       const isNewCluster = best === null;
       const clusterId = best ? best.clusterId : newClusterId(item.id);

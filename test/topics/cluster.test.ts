@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { createManualClock } from '../../src/clock.js';
 import type { NormalizedItem } from '../../src/ingest/item.js';
 import { createSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
-import { createClusterer, sketchItem, storySimilarity, type Clusterer } from '../../src/topics/cluster.js';
+import { createClusterer, sameReport, sketchItem, storySimilarity, type Clusterer } from '../../src/topics/cluster.js';
 import { candidateProbability, itemWords } from '../../src/topics/minhash.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -121,6 +121,29 @@ describe('createClusterer', () => {
     const row = store.db.prepare('SELECT first_published_at AS f, updated_at AS u FROM clusters WHERE id = ?').get(first);
     expect(row).toEqual({ f: T0, u: T0 + 7200_000 });
     store.close();
+  });
+
+  it("makes one outlet's second report a story of its own unless it only adds to or trims its headline", () => {
+    const { store, add } = setup();
+    const at = (hours: number) => T0 + hours * 3600_000;
+    const shelled = add(makeItem({ id: 'w1', feedId: 'wire', title: 'M23 rebels shell Bukavu airport', summary: 'Shells hit the runway at Kavumu on Friday.' }));
+    const copy = add(makeItem({ id: 'm1', feedId: 'mirror', title: 'M23 rebels shell Bukavu airport', summary: 'Shells hit the runway on Friday.', publishedAt: at(1) }));
+    const update = add(makeItem({ id: 'w2', feedId: 'wire', title: 'M23 rebels shell Bukavu airport, three killed', summary: 'Shells hit the runway at Kavumu.', publishedAt: at(2) }));
+    // Alike enough for another outlet's copy, but the wire's own headline swapped its verb: a development.
+    const captured = add(makeItem({ id: 'w3', feedId: 'wire', title: 'M23 rebels capture Bukavu airport', summary: 'Rebels took the runway at Kavumu on Saturday.', publishedAt: at(20) }));
+    const capturedCopy = add(makeItem({ id: 'm2', feedId: 'mirror', title: 'M23 rebels capture Bukavu airport', summary: 'Rebels took the runway on Saturday.', publishedAt: at(21) }));
+    expect(copy).toBe(shelled);
+    expect(update).toBe(shelled);
+    expect(captured).not.toBe(shelled);
+    expect(capturedCopy).toBe(captured);
+    store.close();
+  });
+
+  it('tells one report of an outlet from a new one by its headline words', () => {
+    expect(sameReport(['m23', 'shell', 'airport'], ['m23', 'shell', 'airport', 'three', 'kill'])).toBe(true);
+    expect(sameReport(['m23', 'shell', 'airport', 'three', 'kill'], ['m23', 'shell', 'airport'])).toBe(true);
+    expect(sameReport(['m23', 'shell', 'airport'], ['m23', 'captur', 'airport'])).toBe(false);
+    expect(sameReport([], ['m23'])).toBe(true);
   });
 
   it('does not join copies published outside the time window', () => {
