@@ -30,8 +30,23 @@ function globals(): GlobalOptions {
   return program.opts<GlobalOptions>();
 }
 
+/**
+ * For the commands that print and exit: a reader that went away (`sitrep parse … | head`) is the reader being
+ * done, exit 0; a write that failed (stdout on a full disk) is one line on stderr and exit 1, not a stack
+ * trace. `start` and `demo` handle their output themselves (the console stops cleanly, see app.ts).
+ */
+function guardStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`sitrep: cannot write the output: ${error.message}\n`);
+    process.exit(1);
+  });
+}
+
 /** Runs a command module's `run` and turns its result into the process exit code. */
 async function dispatch(load: () => Promise<{ run: (...args: never[]) => Promise<number> }>, ...args: unknown[]) {
+  const name = program.args[0];
+  if (name !== 'start' && name !== 'demo') guardStdout();
   const mod = await load();
   const code = await (mod.run as (...a: unknown[]) => Promise<number>)(...args);
   process.exitCode = code;
@@ -96,7 +111,7 @@ program
 
 program
   .command('schema')
-  .description('write JSON Schemas for sources.yaml and topics.yaml (for editors)')
+  .description('write JSON Schemas for sources.yaml, settings.yaml and topics.yaml (for editors)')
   .option('--out <dir>', 'output folder', 'schema')
   .action((opts: { out: string }) => dispatch(() => import('./cli/schema.js'), globals(), opts));
 

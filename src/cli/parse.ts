@@ -14,11 +14,6 @@ type InputResult = { ok: true; items: NormalizedItem[] } | { ok: false; error: s
 
 /** Runs the command; resolves to the process exit code. */
 export async function run(_globals: GlobalOptions, inputs: string[], opts: { json?: boolean }): Promise<number> {
-  // `sitrep parse … | head` closes the pipe early: that is the reader being done, not an error.
-  process.stdout.once('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
-  });
   let failures = 0;
   for (const source of inputs) {
     const result = await parseInput(source);
