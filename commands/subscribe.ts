@@ -18,7 +18,7 @@ export default defineCommand<SubscribeOptions>({
   requires: 'channel-admin',
   options: {
     topic: { type: 'topic', description: 'Topic id, or all', required: true, allowAll: true },
-    mode: { type: 'string', description: 'alerts, digest or both (default both)', choices: ['alerts', 'digest', 'both'] },
+    mode: { type: 'string', description: 'alerts, digest or both (default: as before, else both)', choices: ['alerts', 'digest', 'both'] },
     time: { type: 'string', description: "Digest time HH:MM (default: this chat's, else the config's)", format: 'hh:mm' },
     timezone: { type: 'string', description: 'IANA timezone, e.g. Africa/Kinshasa', format: 'timezone' },
     backlog: { type: 'integer', description: 'Also send the last N stories now (0–10, default 0)', min: 0, max: 10 },
@@ -33,8 +33,9 @@ export default defineCommand<SubscribeOptions>({
       ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
       ...(options.backlog !== undefined ? { backlog: options.backlog } : {}),
     });
-    // The backlog goes out as alerts: a digest-only subscription gets none.
-    const backlog = options.mode === 'digest' ? 0 : (options.backlog ?? services.defaults().backlog);
+    // The backlog goes out as alerts: a digest-only subscription (asked for now, or kept from before) gets none.
+    const mode = subscriptions.find((s) => s.topic === options.topic)?.mode ?? options.mode;
+    const backlog = mode === 'digest' ? 0 : (options.backlog ?? services.defaults().backlog);
     return formatSubscribed(subscriptions, backlog);
   },
 }) satisfies CommandDefinition<SubscribeOptions>;

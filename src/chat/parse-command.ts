@@ -80,7 +80,10 @@ export function textToRawOptions(
     // Once a rest-of-line option is reached, `a=b` is just part of the text.
     const beforeRest = restIndex === -1 || positional.length < restIndex;
     if (key !== undefined && key in definition.options && beforeRest) {
-      raw[key] = keyed?.[2] ?? '';
+      const value = keyed?.[2] ?? '';
+      if (value.trim() === '') return { ok: false, error: `${key}= needs a value. Usage: ${usageLine(definition)}` };
+      if (key in raw) return { ok: false, error: `${key} is given twice. Usage: ${usageLine(definition)}` };
+      raw[key] = value;
     } else if (key !== undefined && beforeRest) {
       // "foo=bar" was meant as a named option: say so, rather than reading it as the next option's value.
       const names = specs.map(([name]) => name);
@@ -90,12 +93,23 @@ export function textToRawOptions(
     }
   }
   const free = specs.filter(([key]) => !(key in raw));
+  let next = 0;
   for (let i = 0; i < positional.length; i++) {
-    // A number where an optional topic could go is the count after it (`/latest 5`): no topic is a number.
-    const [, maybeTopic] = free[i] ?? [];
-    const nextIsInteger = free[i + 1]?.[1].type === 'integer';
-    if (maybeTopic?.type === 'topic' && !maybeTopic.required && nextIsInteger && /^\d+$/.test(positional[i] ?? '')) free.splice(i, 1);
-    const entry = free[i];
+    const value = positional[i] ?? '';
+    // Values go to the options in order, but a value that cannot be the next option and can only be a later
+    // one skips the optional ones between (`/subscribe m23 08:00 Europe/Paris`, `/latest 5`).
+    let target = next;
+    const expected = free[next];
+    if (expected && !looksLike(expected[1], value)) {
+      // Only optional options may be skipped: stop at the first required one.
+      for (let later = next + 1; later < free.length && !free[later - 1]?.[1].required; later++) {
+        if (looksLike(free[later]![1], value)) {
+          target = later;
+          break;
+        }
+      }
+    }
+    const entry = free[target];
     if (!entry) return { ok: false, error: `Too many arguments. Usage: ${usageLine(definition)}` };
     const [key, spec] = entry;
     if (spec.type === 'string' && spec.rest) {
@@ -103,9 +117,29 @@ export function textToRawOptions(
       raw[key] = i === 0 && Object.keys(raw).length === 0 ? parsed.rest : positional.slice(i).join(' ');
       break;
     }
-    raw[key] = positional[i] ?? '';
+    raw[key] = value;
+    next = target + 1;
   }
   return { ok: true, raw };
+}
+
+/**
+ * Whether a typed value has the shape of an option's values (not whether it is valid: `25:00` looks like a
+ * time, and is then refused as one with a message that says why). No topic id is a number.
+ */
+function looksLike(spec: OptionSpec, value: string): boolean {
+  switch (spec.type) {
+    case 'topic':
+      return !/^\d+$/.test(value);
+    case 'integer':
+      return /^[-+]?\d+$/.test(value);
+    case 'string':
+      if (spec.rest) return true;
+      if (spec.choices) return spec.choices.includes(value.toLowerCase());
+      if (spec.format === 'hh:mm') return /^\d{1,2}:\d{2}$/.test(value);
+      if (spec.format === 'timezone') return value.includes('/') || canonicalTimezone(value) !== null;
+      return true;
+  }
 }
 
 function integerMessage(key: string, spec: Extract<OptionSpec, { type: 'integer' }>): string {
@@ -152,7 +186,7 @@ function optionSchema(key: string, spec: OptionSpec, topicIds: readonly string[]
       }
       if (spec.format === 'hh:mm') {
         return schema
-          .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { error: `${key} must be HH:MM, e.g. 08:00.` })
+          .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { error: `${key} must be HH:MM from 00:00 to 23:59, e.g. 08:00.` })
           .transform((v) => v.padStart(5, '0'));
       }
       if (spec.format === 'timezone') {

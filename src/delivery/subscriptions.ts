@@ -62,7 +62,8 @@ function toSubscription(row: SubscriptionRow): Subscription {
 }
 
 /** What a subscribe call stores once defaults are applied. */
-export type ResolvedSubscribe = { topic: string; mode: SubscriptionMode; digestTime?: string; timezone?: string };
+/** `mode` absent: an active subscription keeps its mode (changing only the time must not turn alerts on); a new one gets both. */
+export type ResolvedSubscribe = { topic: string; mode?: SubscriptionMode; digestTime?: string; timezone?: string };
 
 /** Subscriptions over SQLite: the table behind the services, the fan-out and the digest scheduler. */
 export function createSubscriptions(db: Database.Database, clock: Clock, defaults: { digestTime: string; timezone: string }) {
@@ -120,7 +121,9 @@ export function createSubscriptions(db: Database.Database, clock: Clock, default
     const current = channelTime.get(key);
     const time = request.digestTime ?? current?.digest_time ?? defaults.digestTime;
     const zone = request.timezone ?? current?.timezone ?? defaults.timezone;
-    upsert.run({ ...key, topic: request.topic, mode: request.mode, time, zone, now: clock.now() });
+    const existing = selectOne.get({ ...key, topic: request.topic });
+    const mode = request.mode ?? (existing?.active ? existing.mode : 'both');
+    upsert.run({ ...key, topic: request.topic, mode, time, zone, now: clock.now() });
     setChannelTime.run({ ...key, time, zone });
     return toSubscription(selectOne.get({ ...key, topic: request.topic })!);
   });
@@ -185,15 +188,14 @@ export function createSubscriptionServices(
       if (request.timezone !== undefined && !isValidTimeZone(request.timezone)) {
         throw new RangeError(`unknown time zone "${request.timezone}"`);
       }
-      const mode = request.mode ?? 'both';
       const subscription = store.subscribe(channel, {
         topic: request.topic,
-        mode,
+        ...(request.mode !== undefined ? { mode: request.mode } : {}),
         ...(request.digestTime !== undefined ? { digestTime: request.digestTime.trim() } : {}),
         ...(request.timezone !== undefined ? { timezone: request.timezone } : {}),
       });
       const backlog = Math.max(0, Math.floor(request.backlog ?? settings.alerts.backlogOnSubscribe));
-      if (backlog > 0 && mode !== 'digest' && options.recentStoryIds) {
+      if (backlog > 0 && subscription.mode !== 'digest' && options.recentStoryIds) {
         const ids = options.recentStoryIds(request.topic, backlog).slice(0, backlog);
         outbox.enqueueAlerts(subscription, ids);
       }

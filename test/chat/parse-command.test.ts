@@ -70,8 +70,8 @@ describe('validateOptions', () => {
   });
 
   it('checks the time format and pads single-digit hours', () => {
-    expect(fromText('/subscribe m23 digest 25:00')).toEqual({ ok: false, error: 'time must be HH:MM, e.g. 08:00.' });
-    expect(fromText('/subscribe m23 digest 8am')).toEqual({ ok: false, error: 'time must be HH:MM, e.g. 08:00.' });
+    expect(fromText('/subscribe m23 digest 25:00')).toEqual({ ok: false, error: 'time must be HH:MM from 00:00 to 23:59, e.g. 08:00.' });
+    expect(fromText('/subscribe m23 digest 8am')).toEqual({ ok: false, error: 'time must be HH:MM from 00:00 to 23:59, e.g. 08:00.' });
     expect(fromText('/subscribe m23 digest 7:30')).toEqual({ ok: true, options: { topic: 'm23', mode: 'digest', time: '07:30' } });
   });
 

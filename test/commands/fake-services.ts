@@ -99,8 +99,16 @@ export function createFakeServices(overrides: Partial<FakeData> = {}): BotServic
       guard();
       data.calls.subscribe.push(request);
       // As the real store: `all` is one subscription of its own, not one per topic.
-      const current = (data.subscriptions.get(key(channel)) ?? []).filter((s) => s.topic !== request.topic);
-      const added = { topic: request.topic, mode: request.mode ?? 'both', digestTime: request.digestTime ?? '08:00', timezone: request.timezone ?? 'Africa/Kinshasa' };
+      const before = data.subscriptions.get(key(channel)) ?? [];
+      const current = before.filter((s) => s.topic !== request.topic);
+      // As the real store: what is not given stays as it was (the chat's time and zone, the subscription's mode).
+      const was = before.find((s) => s.topic === request.topic) ?? before[0];
+      const added = {
+        topic: request.topic,
+        mode: request.mode ?? before.find((s) => s.topic === request.topic)?.mode ?? 'both',
+        digestTime: request.digestTime ?? was?.digestTime ?? '08:00',
+        timezone: request.timezone ?? was?.timezone ?? 'Africa/Kinshasa',
+      };
       const all = [...current, added].sort((a, b) => Number(b.topic === 'all') - Number(a.topic === 'all') || a.topic.localeCompare(b.topic));
       data.subscriptions.set(key(channel), all);
       return all;

@@ -23,6 +23,29 @@ describe('/subscribe', () => {
     expect(withAlerts).toContain('The last 3 stories follow now, if there are any yet; after that, only new reports.');
   });
 
+  it('takes a time or a timezone typed where the mode could go, and keeps the mode of an existing subscription', async () => {
+    const services = createFakeServices();
+    await runConsole(['/subscribe m23 digest 09:00', '/subscribe m23 10:00 Europe/Paris', '/subscribe m23 Africa/Lagos', '/latest 5'], services);
+    expect(services.data.calls.subscribe).toEqual([
+      { topic: 'm23', mode: 'digest', digestTime: '09:00' },
+      { topic: 'm23', digestTime: '10:00', timezone: 'Europe/Paris' },
+      { topic: 'm23', timezone: 'Africa/Lagos' },
+    ]);
+    const out = await runConsole(['/subscriptions'], services);
+    expect(out).toContain('• m23 — a daily digest at 10:00 (Africa/Lagos)');
+  });
+
+  it('refuses a named option given empty or twice', async () => {
+    const services = createFakeServices();
+    const out = await runConsole(['/subscribe m23 time=', '/subscribe m23 time=07:30 time=09:00', '/subscribe m23 25:00'], services);
+    expect(out.trim().split('\n\n')).toEqual([
+      'time= needs a value. Usage: /subscribe <topic|all> [mode] [time] [timezone] [backlog]',
+      'time is given twice. Usage: /subscribe <topic|all> [mode] [time] [timezone] [backlog]',
+      'time must be HH:MM from 00:00 to 23:59, e.g. 08:00.',
+    ]);
+    expect(services.data.calls.subscribe).toEqual([]);
+  });
+
   it('answers each kind of bad input with one line and subscribes nothing', async () => {
     const services = createFakeServices();
     const out = await runConsole(
@@ -33,7 +56,7 @@ describe('/subscribe', () => {
       'Missing topic. Usage: /subscribe <topic|all> [mode] [time] [timezone] [backlog]',
       'Unknown topic "m24". Choose one of: m23, qatar-talks, ceasefire, all.',
       'Unknown mode "weekly". Choose one of: alerts, digest, both.',
-      'time must be HH:MM, e.g. 08:00.',
+      'time must be HH:MM from 00:00 to 23:59, e.g. 08:00.',
       'Unknown timezone "Paris". Use an IANA name such as Europe/Paris or Africa/Kinshasa.',
       'backlog must be a whole number from 0 to 10.',
     ]);

@@ -34,6 +34,18 @@ describe('subscriptions', () => {
     expect(db.prepare('SELECT count(*) FROM subscriptions').pluck().get()).toBe(1);
   });
 
+  it('keep the mode when a subscription is changed without one, and give a new or ended one both', async () => {
+    const { services } = setup();
+    await services.subscribe(chat, { topic: 'm23', mode: 'digest', digestTime: '09:00' });
+    // Changing only the time must not turn alerts back on.
+    await services.subscribe(chat, { topic: 'm23', digestTime: '10:00' });
+    expect(await services.subscriptions(chat)).toEqual([{ topic: 'm23', mode: 'digest', digestTime: '10:00', timezone: 'Africa/Kinshasa' }]);
+    await services.unsubscribe(chat, 'm23');
+    await services.subscribe(chat, { topic: 'm23' });
+    await services.subscribe(chat, { topic: 'ceasefire' });
+    expect((await services.subscriptions(chat)).map((s) => `${s.topic}:${s.mode}`)).toEqual(['ceasefire:both', 'm23:both']);
+  });
+
   it('give a channel one digest time: setting it on one topic sets it for all', async () => {
     const { services } = setup();
     await services.subscribe(chat, { topic: 'm23' });
