@@ -17,9 +17,11 @@ import { startDripFeedServer } from '../demo/drip-feed-server.js';
 import { createLogger } from '../logger.js';
 import { CONSOLE_CHANNEL } from '../platforms/console/console-platform.js';
 import { renderText } from '../platforms/console/render-text.js';
+import { ownPackage } from '../package-root.js';
 import { runUntilDone } from './run-until-done.js';
 
-const DEMO_CONFIG = 'feeds/demo';
+// The sample feeds ship with sitrep: found from its own folder, wherever the demo is run from.
+const DEMO_CONFIG = join(ownPackage().root, 'feeds', 'demo');
 const FIRST_RELEASE_AFTER_MS = 2_000;
 const RELEASE_EVERY_MS = 1_200;
 const DIGEST_AFTER_LAST_MS = 4_000;

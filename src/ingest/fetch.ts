@@ -3,9 +3,8 @@
  * limit over the whole exchange, and a size cap enforced while streaming and again while decompressing.
  * Never throws.
  */
-import { readFileSync } from 'node:fs';
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from '../clock.js';
 import type { FeedValidators, FetchOutcome } from './feed-result.js';
@@ -14,6 +13,7 @@ import { decodeContent, discard, readCapped } from './http-body.js';
 import { httpGet, type HttpResponse } from './http-get.js';
 import { parseRetryAfter } from './retry-after.js';
 import { errorText } from '../error-text.js';
+import { ownPackage } from '../package-root.js';
 
 /** Limits and identity for one fetch; every field has a default. */
 export type FetchOptions = {
@@ -41,25 +41,10 @@ let cachedUserAgent: string | undefined;
 
 /** The User-Agent sitrep sends, with the version from package.json (read once). */
 export function defaultUserAgent(): string {
-  cachedUserAgent ??= `sitrep/${readOwnVersion()} (+https://github.com/sitrep-bot/sitrep)`;
+  cachedUserAgent ??= `sitrep/${ownPackage().version} (+https://github.com/sitrep-bot/sitrep)`;
   return cachedUserAgent;
 }
 
-/** Walks up from this module to sitrep's package.json, so it works from src/ and from a build in dist/. */
-function readOwnVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === 'sitrep' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // No (readable) package.json here: keep climbing.
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return '0.0.0';
-    dir = parent;
-  }
-}
 
 /**
  * Fetches a feed from an http(s) URL, a file: URL or a local path, sending the remembered validators.

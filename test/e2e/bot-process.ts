@@ -76,9 +76,9 @@ export type BotProcess = {
 const running = new Set<ChildProcess>();
 
 /** Spawns `node bin/sitrep.js <args>` in the repository root, without platform tokens (so the console runs). */
-export function spawnBot(args: readonly string[], env: Record<string, string> = {}): BotProcess {
-  const child = spawn(process.execPath, ['bin/sitrep.js', ...args], {
-    cwd: repoRoot,
+export function spawnBot(args: readonly string[], env: Record<string, string> = {}, cwd = repoRoot): BotProcess {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/sitrep.js'), ...args], {
+    cwd,
     env: {
       ...process.env,
       DISCORD_TOKEN: '',

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { killAllBots, spawnBot } from './bot-process.js';
 
@@ -8,7 +9,8 @@ let seconds = 0;
 
 beforeAll(async () => {
   const started = Date.now();
-  const demo = spawnBot(['demo']);
+  // Run from another folder: the sample feeds ship with sitrep and are found from its own folder.
+  const demo = spawnBot(['demo'], {}, tmpdir());
   // Piped at once, as `printf '/status m23\n' | npm run demo` does: answered when the show is over.
   demo.send('/status m23');
   demo.endInput();
