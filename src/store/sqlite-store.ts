@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { NormalizedItem } from '../ingest/item.js';
+import { errorText } from '../error-text.js';
 import { applyMigrations } from './migrations.js';
 import type { FeedState, Store } from './store.js';
 
@@ -78,11 +79,18 @@ function toFeedState(row: FeedStateRow): FeedState {
 
 /** Opens a database file (its folder is created) or ':memory:', configured and migrated. */
 export function openDatabase(path: string): Database.Database {
-  if (path !== ':memory:' && path !== '' && !path.startsWith('file:')) {
-    mkdirSync(dirname(path), { recursive: true });
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:' && path !== '' && !path.startsWith('file:')) {
+      mkdirSync(dirname(path), { recursive: true });
+    }
+    db = new Database(path);
+    // The first read of the file: a folder, or a file that is no SQLite database, fails here.
+    db.pragma('journal_mode = WAL');
+  } catch (error) {
+    // SQLite's own words ("unable to open database file") do not say which file.
+    throw new Error(`cannot open the database ${path}: ${errorText(error)}`);
   }
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/clock.js';
 import type { NormalizedItem } from '../../src/ingest/item.js';
-import { createSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
+import { createSqliteStore, openDatabase, type SqliteStore } from '../../src/store/sqlite-store.js';
 import { createStoryQueries } from '../../src/topics/story-store.js';
 
 const T0 = Date.parse('2025-06-01T12:00:00Z');
@@ -335,5 +335,18 @@ describe('a database file', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(store.db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+  });
+});
+
+describe('opening the database', () => {
+  it('names the path when it cannot be opened: a folder, or a file that is no database', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sitrep-open-'));
+    try {
+      writeFileSync(join(dir, 'notes.txt'), 'not a database, just some text that is long enough to have a header\n'.repeat(10));
+      expect(() => openDatabase(dir)).toThrow(`cannot open the database ${dir}: unable to open database file`);
+      expect(() => openDatabase(join(dir, 'notes.txt'))).toThrow(`cannot open the database ${join(dir, 'notes.txt')}: file is not a database`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
