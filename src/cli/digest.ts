@@ -4,7 +4,7 @@
  */
 import { formatDigest } from '../chat/format-digest.js';
 import { renderText } from '../platforms/console/render-text.js';
-import { openReadSide, unknownTopicLine, type CliIo } from './status.js';
+import { findTopicId, openReadSide, unknownTopicLine, type CliIo } from './status.js';
 import { systemClock } from '../clock.js';
 import { parsePeriod } from './time-parse.js';
 
@@ -26,7 +26,8 @@ export async function run(
   if (!opened.ok) return opened.code;
   const { side } = opened;
   try {
-    if (opts.topic !== undefined && !side.topicIds.includes(opts.topic)) {
+    const topicId = opts.topic === undefined ? null : findTopicId(opts.topic, side.topicIds);
+    if (opts.topic !== undefined && topicId === null) {
       io.stderr.write(unknownTopicLine(opts.topic, side.topicIds));
       return 2;
     }
@@ -35,7 +36,7 @@ export async function run(
     const digest = side.digest.buildDigest({
       since: now - period.ms,
       until: now + 1,
-      ...(opts.topic !== undefined ? { topicIds: [opts.topic] } : {}),
+      ...(topicId !== null ? { topicIds: [topicId] } : {}),
     });
     if (opts.json) io.stdout.write(`${JSON.stringify(digest)}\n`);
     else io.stdout.write(`${renderText(formatDigest(digest, { now }))}\n`);

@@ -46,6 +46,12 @@ export async function openReadSide(globals: { config?: string; db?: string }, io
   return { ok: true, side: { topicIds: topics.map((t) => t.id), status, digest, close: () => core.close() } };
 }
 
+/** The topic id a typed name stands for, as chat commands read it (`M23` is m23), or null when none. */
+export function findTopicId(typed: string, topicIds: readonly string[]): string | null {
+  const id = typed.trim().toLowerCase();
+  return topicIds.includes(id) ? id : null;
+}
+
 /** The one line an unknown topic gets, listing the valid ids. */
 export function unknownTopicLine(topic: string, topicIds: readonly string[]): string {
   return `unknown topic "${topic}"; valid topics: ${topicIds.join(', ')}\n`;
@@ -62,12 +68,13 @@ export async function run(
   if (!opened.ok) return opened.code;
   const { side } = opened;
   try {
-    if (topic !== undefined && !side.topicIds.includes(topic)) {
+    const topicId = topic === undefined ? null : findTopicId(topic, side.topicIds);
+    if (topic !== undefined && topicId === null) {
       io.stderr.write(unknownTopicLine(topic, side.topicIds));
       return 2;
     }
     const now = io.clock.now();
-    const cards = (topic === undefined ? side.topicIds : [topic]).map((id) => side.status.buildStatusCard(id, { now }));
+    const cards = (topicId === null ? side.topicIds : [topicId]).map((id) => side.status.buildStatusCard(id, { now }));
     if (opts.json) io.stdout.write(cards.map((card) => `${JSON.stringify(card)}\n`).join(''));
     else io.stdout.write(`${renderText(formatStatusCards(cards, { now }))}\n`);
     return 0;

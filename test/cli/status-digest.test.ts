@@ -117,6 +117,15 @@ describe('sitrep status', () => {
     expect(cards.map((c) => c.topicId)).toEqual(['m23', 'qatar-talks', 'ceasefire']);
   });
 
+  it('reads a topic name as the chat commands do, whatever its case', async () => {
+    const status = capture();
+    expect(await runStatus({ config: dir, db }, 'Ceasefire', {}, status)).toBe(0);
+    expect(status.out()).toContain('## Ceasefire: escalating');
+    const digest = capture();
+    expect(await runDigest({ config: dir, db }, { since: '7d', topic: ' CEASEFIRE ' }, digest)).toBe(0);
+    expect(digest.out().match(/^## .*$/gm)).toEqual(['## Ceasefire']);
+  });
+
   it('answers an unknown topic with one line listing the valid ones, exit 2', async () => {
     const io = capture();
     expect(await runStatus({ config: dir, db }, 'gaza', {}, io)).toBe(2);
