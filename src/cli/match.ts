@@ -17,7 +17,7 @@ import { errorText } from '../error-text.js';
 /** Streams the command uses; tests may pass their own. */
 export type MatchIo = { stdin: Readable; stdout: Writable; stderr: Writable; env?: NodeJS.ProcessEnv };
 
-/** Runs the command; resolves to the exit code (1 for a bad topics file or a bad input line). */
+/** Runs the command; resolves to the exit code (1 for a bad topics file, or when any input line was bad: the others are answered). */
 export async function run(
   globals: { config?: string },
   opts: { json?: boolean; explain?: boolean },
@@ -36,14 +36,17 @@ export async function run(
   };
 
   let lineNumber = 0;
+  let badLines = 0;
   for await (const line of createInterface({ input: io.stdin, crlfDelay: Infinity })) {
     lineNumber += 1;
     if (line.trim() === '') continue;
     const item = parseItem(line);
     if (!item.ok) {
+      // One bad line costs that line, not the rest of the input; the exit code still says something was wrong.
       await flush();
       io.stderr.write(`match: line ${lineNumber}: ${item.reason}\n`);
-      return 1;
+      badLines += 1;
+      continue;
     }
     const matches = matcher.match(item.value);
     const record: Record<string, unknown> = { id: item.value.id, topics: matches.map((m) => m.topicId) };
@@ -52,7 +55,7 @@ export async function run(
     if (out.length >= 500) await flush();
   }
   await flush();
-  return 0;
+  return badLines > 0 ? 1 : 0;
 }
 
 async function loadMatcher(file: string, stderr: Writable): Promise<TopicMatcher | null> {

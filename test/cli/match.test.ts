@@ -64,11 +64,12 @@ describe('sitrep match', () => {
     expect((line?.evidence as Record<string, unknown[]>).m23).toEqual(expect.arrayContaining([{ term: 'M23', field: 'summary' }, { term: 'Goma', field: 'title' }]));
   });
 
-  it('names the line of invalid JSON and exits 1, after answering the lines before it', async () => {
-    const result = await sitrepMatch(['match'], `${JSON.stringify({ id: 'ok', title: 'M23', summary: '' })}\n\n{"id": "broken",\n`);
+  it('names each bad line, answers every other one and exits 1', async () => {
+    const ok = (id: string) => JSON.stringify({ id, title: 'M23', summary: '' });
+    const result = await sitrepMatch(['match'], `${ok('first')}\n\n{"id": "broken",\n${ok('after')}\n{"title": "no id"}\n${ok('last')}\n`);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/line 3/);
-    expect(lines(result.stdout)).toEqual([{ id: 'ok', topics: ['m23'] }]);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^match: line 3: not valid JSON/), expect.stringMatching(/^match: line 5: /)]);
+    expect(lines(result.stdout)).toEqual(['first', 'after', 'last'].map((id) => ({ id, topics: ['m23'] })));
   });
 
   it('reads topics.yaml from --config and from SITREP_CONFIG', async () => {
