@@ -16,7 +16,10 @@ type PollOptions = { once?: boolean; json?: boolean };
 /** Runs the poll; resolves to the exit code (1 when every feed failed or the config is invalid). */
 export async function run(globals: { config?: string; db?: string }, opts: PollOptions): Promise<number> {
   const env = readEnv();
-  const logger = createLogger(env.ok ? env.env.logLevel : 'info');
+  // With --once the command prints one plain line per failed feed itself; the log would say it a second
+  // time, as JSON. Its log shows errors only, unless SITREP_LOG_LEVEL asks for more.
+  const level = env.ok ? env.env.logLevel : 'info';
+  const logger = createLogger(opts.once && !(env.ok && env.env.logLevelSet) ? 'error' : level);
   const opened = await openCore({ globals, clock: systemClock, logger });
   if (!opened.ok) return reportProblems(opened.problems, (text) => process.stderr.write(text));
   const { core } = opened;

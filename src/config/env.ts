@@ -14,6 +14,8 @@ export type Env = {
   configDir: string;
   dbPath: string;
   logLevel: LogLevel;
+  /** Whether SITREP_LOG_LEVEL was set (a command with its own quieter default yields to it). */
+  logLevelSet: boolean;
   telegram: null | {
     token: string;
     /** Bot API root (a local Bot API server or a test fake); null means Telegram's own. */
@@ -99,6 +101,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): { ok: true; env: 
       configDir: resolveConfigDir({}, env),
       dbPath: resolveDbPath({}, env),
       logLevel: logLevel as LogLevel,
+      logLevelSet: value(env, 'SITREP_LOG_LEVEL') !== undefined,
       telegram:
         telegramToken === undefined
           ? null

@@ -14,7 +14,7 @@ function sitrep(args: string[]): Promise<RunResult> {
     execFile(
       process.execPath,
       [join(repoRoot, 'bin/sitrep.js'), ...args],
-      { cwd: repoRoot, timeout: 20_000, env: { ...process.env, SITREP_LOG_LEVEL: 'warn' } },
+      { cwd: repoRoot, timeout: 20_000, env: { ...process.env, SITREP_LOG_LEVEL: '' } },
       (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );
   });
@@ -60,7 +60,11 @@ describe('sitrep poll --once --json', () => {
       ['wire', 'M23 rebels seize Nyanzale after clashes with the army', ['m23']],
       ['wire', 'Gaza ceasefire talks resume in Doha', []],
     ]);
-    expect(result.stderr).toContain('feed down: HTTP 500');
+    // One line per failed feed and the summary: no JSON log line saying it again.
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'feed down: HTTP 500 Internal Server Error',
+      'polled 2 feeds: 2 new items; 1 with new items, 0 unchanged, 1 failed',
+    ]);
   });
 
   it('sends the validators on the second poll, gets a 304 and prints nothing new', async () => {

@@ -14,13 +14,14 @@ describe('readEnv', () => {
     const result = readEnv({});
     expect(result).toEqual({
       ok: true,
-      env: { configDir: './feeds', dbPath: './data/sitrep.db', logLevel: 'info', telegram: null, discord: null },
+      env: { configDir: './feeds', dbPath: './data/sitrep.db', logLevel: 'info', logLevelSet: false, telegram: null, discord: null },
     });
+    expect(readEnv({ SITREP_LOG_LEVEL: 'warn' })).toMatchObject({ ok: true, env: { logLevel: 'warn', logLevelSet: true } });
   });
 
   it('treats an empty variable as unset', () => {
     const result = readEnv({ SITREP_CONFIG: '', TELEGRAM_BOT_TOKEN: '', DISCORD_TOKEN: '', TELEGRAM_API_ROOT: '', SITREP_LOG_LEVEL: '' });
-    expect(result.ok && result.env).toMatchObject({ configDir: './feeds', telegram: null, discord: null, logLevel: 'info' });
+    expect(result.ok && result.env).toMatchObject({ configDir: './feeds', telegram: null, discord: null, logLevel: 'info', logLevelSet: false });
   });
 
   it('enables Telegram in webhook mode with port and secret', () => {

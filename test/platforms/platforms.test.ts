@@ -14,7 +14,7 @@ describe('createPlatforms', () => {
     fake.setRateLimit({ perSecond: 10 });
     const settings = toSettings(settingsFileSchema.parse({ telegram: { perSecond: 10 } }));
     const [telegram] = await createPlatforms({
-      env: { configDir: '.', dbPath: ':memory:', logLevel: 'silent', telegram: { token: fake.token, apiRoot: fake.apiRoot, webhook: null }, discord: null },
+      env: { configDir: '.', dbPath: ':memory:', logLevel: 'silent', logLevelSet: true, telegram: { token: fake.token, apiRoot: fake.apiRoot, webhook: null }, discord: null },
       telegramPace: settings.telegram,
       registry,
       services: createFakeServices(),
