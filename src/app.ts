@@ -133,7 +133,6 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
   dispatcher.start();
   scheduler.start();
   poller.start();
-  const consoleDone = consolePlatform ? consolePlatform.run() : null;
   // Without a console the output carries only the ready line: a broken one (stdout on a full disk) is
   // worth a warning, not the bot.
   if (!consolePlatform) options.output.on('error', (error: Error) => logger.warn({ err: error }, `output failed: ${error.message}`));
@@ -144,6 +143,8 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
     `sitrep ready: ${enabledFeeds} feed${enabledFeeds === 1 ? '' : 's'}, topics ${core.matcher.topics.map((t) => t.id).join(', ')}; platforms: ${names}` +
       `${consolePlatform ? ' (type /help)' : ''}\n`,
   );
+  // After the ready line, so that a terminal's first prompt comes below it.
+  const consoleDone = consolePlatform ? consolePlatform.run() : null;
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
