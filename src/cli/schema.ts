@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jsonSchemaFiles } from '../config/json-schemas.js';
+import { errorText } from '../error-text.js';
 
 /** Writes every schema file into `opts.out`; exit code 0, or 1 when the folder cannot be written. */
 export async function run(_globals: { config?: string; db?: string }, opts: { out: string }): Promise<number> {
@@ -13,7 +14,7 @@ export async function run(_globals: { config?: string; db?: string }, opts: { ou
     }
     return 0;
   } catch (error) {
-    process.stderr.write(`sitrep schema: cannot write to ${opts.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+    process.stderr.write(`sitrep schema: cannot write to ${opts.out}: ${errorText(error)}\n`);
     return 1;
   }
 }
