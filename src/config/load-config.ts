@@ -70,6 +70,14 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
     const parsed = validate(topicsFileSchema, topicsFile.yaml.data, topicsPath, topicsFile.yaml.lineOf);
     if (parsed.ok) topics = parsed.data;
     else problems.push(...parsed.problems);
+  } else if (topicsFile.missing && options.topicsFile === undefined && sourcesFile.ok && namedTopicsFile(sourcesFile.yaml.data) !== null) {
+    // The name came from sources.yaml: point there, where it can be fixed.
+    problems.push({
+      file: sourcesPath,
+      path: 'topicsFile',
+      message: `file not found: ${namedTopicsFile(sourcesFile.yaml.data)} (looked for ${topicsPath})`,
+      line: sourcesFile.yaml.lineOf(['topicsFile']),
+    });
   } else {
     problems.push(...topicsFile.problems);
   }
@@ -101,9 +109,14 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
   };
 }
 
-function topicsPathIn(dir: string, sources: unknown): string {
+/** The `topicsFile:` a sources.yaml names, or null when it names none. */
+function namedTopicsFile(sources: unknown): string | null {
   const value = (sources as { topicsFile?: unknown } | null)?.topicsFile;
-  const name = typeof value === 'string' && value !== '' ? value : 'topics.yaml';
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function topicsPathIn(dir: string, sources: unknown): string {
+  const name = namedTopicsFile(sources) ?? 'topics.yaml';
   return isAbsolute(name) ? name : join(dir, name);
 }
 

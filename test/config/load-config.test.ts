@@ -142,6 +142,13 @@ describe('loadConfig', () => {
     expect(viaOption.ok && viaOption.config.topics.topics[0]?.id).toBe('doha');
   });
 
+  it('points at topicsFile in sources.yaml when the file it names is missing', async () => {
+    const dir = await folder({ 'sources.yaml': 'topicsFile: nope.yaml\nfeeds:\n  - id: a\n    url: https://example.org/feed.xml\n' });
+    const lines = await problemLines(dir);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^sources\.yaml: topicsFile: file not found: nope\.yaml \(looked for .*nope\.yaml\) \(line 1\)$/);
+  });
+
   it('takes an absolute topicsFile path as it is', async () => {
     const dir = await folder({ 'other-topics.yaml': validTopics });
     const absolute = join(dir, 'other-topics.yaml');
