@@ -72,6 +72,8 @@ export function textToRawOptions(
 ): { ok: true; raw: Record<string, string> } | { ok: false; error: string } {
   const specs = Object.entries(definition.options);
   const raw: Record<string, string> = {};
+  // Options given as name=value (the rest are placed by position).
+  const named = new Set<string>();
   const positional: string[] = [];
   const restIndex = specs.findIndex(([, spec]) => spec.type === 'string' && spec.rest);
   for (const arg of parsed.args) {
@@ -84,6 +86,7 @@ export function textToRawOptions(
       if (value.trim() === '') return { ok: false, error: `${key}= needs a value. Usage: ${usageLine(definition)}` };
       if (key in raw) return { ok: false, error: `${key} is given twice. Usage: ${usageLine(definition)}` };
       raw[key] = value;
+      named.add(key);
     } else if (key !== undefined && beforeRest) {
       // "foo=bar" was meant as a named option: say so, rather than reading it as the next option's value.
       const names = specs.map(([name]) => name);
@@ -110,6 +113,11 @@ export function textToRawOptions(
       }
     }
     const entry = free[target];
+    if (!entry || !looksLike(entry[1], value)) {
+      // `/subscribe m23 mode=alerts digest`: a value that can only be an option already given by name.
+      const twice = specs.find(([key, spec]) => named.has(key) && hasShape(spec) && looksLike(spec, value));
+      if (twice) return { ok: false, error: `${twice[0]} is given twice. Usage: ${usageLine(definition)}` };
+    }
     if (!entry) return { ok: false, error: `Too many arguments. Usage: ${usageLine(definition)}` };
     const [key, spec] = entry;
     if (spec.type === 'string' && spec.rest) {
@@ -121,6 +129,11 @@ export function textToRawOptions(
     next = target + 1;
   }
   return { ok: true, raw };
+}
+
+/** Whether an option's values have a shape of their own (a number, a choice, a time, a timezone). */
+function hasShape(spec: OptionSpec): boolean {
+  return spec.type === 'integer' || (spec.type === 'string' && !spec.rest && (spec.choices !== undefined || spec.format !== undefined));
 }
 
 /**

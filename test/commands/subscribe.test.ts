@@ -37,10 +37,11 @@ describe('/subscribe', () => {
 
   it('refuses a named option given empty or twice', async () => {
     const services = createFakeServices();
-    const out = await runConsole(['/subscribe m23 time=', '/subscribe m23 time=07:30 time=09:00', '/subscribe m23 25:00'], services);
+    const out = await runConsole(['/subscribe m23 time=', '/subscribe m23 time=07:30 time=09:00', '/subscribe m23 mode=alerts digest', '/subscribe m23 25:00'], services);
     expect(out.trim().split('\n\n')).toEqual([
       'time= needs a value. Usage: /subscribe <topic|all> [mode] [time] [timezone] [backlog]',
       'time is given twice. Usage: /subscribe <topic|all> [mode] [time] [timezone] [backlog]',
+      'mode is given twice. Usage: /subscribe <topic|all> [mode] [time] [timezone] [backlog]',
       'time must be HH:MM from 00:00 to 23:59, e.g. 08:00.',
     ]);
     expect(services.data.calls.subscribe).toEqual([]);
