@@ -43,10 +43,19 @@ export type SendPacer = {
 export const SECOND_WINDOW_MS = 1_005;
 /** The per-group window; Telegram's minute is not exact, so a second more. */
 export const MINUTE_WINDOW_MS = 61_000;
-// A send that never reports back (a hung request, a chat Telegram is slow to answer) stops holding its slot
-// after this long. A group's own minute may wait on its own slow sends; the overall window gives up after one
-// window, or a single slow chat would hold every other chat's news for the whole cap.
+// A send that never reports back (a hung request, a chat Telegram is slow to answer) is counted as arriving
+// this long after it started, at the latest. A group's own minute may wait on its own slow sends; the overall
+// window allows one window, or slow chats would hold every other chat's news (measured from the start of
+// each send, so several slow ones cost no more than one).
 const GROUP_IN_FLIGHT_CAP_MS = 15_000;
+
+/** What acquire() rejects with once the pacer is closed: the message was not sent. */
+export const PACER_CLOSED = 'the Telegram platform is stopping: message not sent';
+
+/** Whether an error is the pacer turning a send away because it is closed. */
+export function isPacerClosed(error: unknown): boolean {
+  return error instanceof Error && error.message === PACER_CLOSED;
+}
 // Past this many remembered groups, forget the idle ones (bounded memory).
 const SWEEP_AT = 1_000;
 
@@ -101,21 +110,22 @@ export function createSendPacer(
   }
 
   async function finishedAt(slot: Slot, inFlightCapMs: number): Promise<number> {
-    if (slot.finishedAt === null) {
+    const deadline = slot.startedAt + inFlightCapMs;
+    if (slot.finishedAt === null && deadline > clock.now()) {
       let timer: NodeJS.Timeout | undefined;
       const cap = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, inFlightCapMs);
+        timer = setTimeout(resolve, deadline - clock.now());
         timer.unref();
       });
       await Promise.race([slot.finished, cap]);
       clearTimeout(timer);
     }
-    return slot.finishedAt ?? clock.now();
+    return slot.finishedAt ?? Math.min(deadline, clock.now());
   }
 
   /**
    * When Telegram counted `slot` at the latest: its answer, less the network time it surely spent. A send
-   * that never answered (given up on at its window's cap) may still be on its way: counted as arriving now.
+   * that never answered is counted as arriving at its cap, with nothing taken off.
    */
   function arrivedBy(slot: Slot, finishedAt: number): number {
     const known = slot.finishedAt !== null && Number.isFinite(slot.shortestBefore);
@@ -176,7 +186,7 @@ export function createSendPacer(
 
   let close = () => {};
   const closed = new Promise<never>((_, reject) => {
-    close = () => reject(new Error('the Telegram platform is stopping: message not sent'));
+    close = () => reject(new Error(PACER_CLOSED));
   });
   closed.catch(() => {});
 
