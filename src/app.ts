@@ -151,8 +151,10 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
     stopping ??= (async () => {
       clearInterval(pruneTimer);
       scheduler?.stop();
-      // dispatcher.stop gives in-flight sends the grace period and no more: a send still hung then keeps
-      // its outbox row claimed, and it goes back to pending at the next start.
+      // Messages not yet on their way are turned away at once (pending again, for the next start); the
+      // grace is for sends in flight: one still unanswered after it keeps its outbox row claimed, pending
+      // again at the next start, and is the one case that can repeat a message.
+      for (const platform of platforms) platform.stopSending?.();
       await Promise.allSettled([poller.stop(), dispatcher.stop(STOP_GRACE_MS)]);
       await Promise.allSettled(platforms.map((platform) => platform.stop()));
       // Sends the platforms turned away as they stopped (never sent) are recorded as not sent before the

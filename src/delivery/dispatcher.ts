@@ -103,6 +103,11 @@ export function createDispatcher(deps: DispatcherDeps) {
     const ids = rows.map((row) => row.id);
     switch (result.kind) {
       case 'retry':
+        if (result.notSent) {
+          // Turned away before it went out (the platform is stopping): pending again, the attempt not counted.
+          outbox.release(ids);
+          return null;
+        }
         for (const row of rows) {
           if (row.attempts >= settings.delivery.maxAttempts) {
             outbox.kill([row.id], `gave up after ${row.attempts} attempts: ${result.reason}`);

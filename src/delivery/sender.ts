@@ -26,6 +26,8 @@ export type SendResult =
       reason: string;
       retryAfterMs?: number;
       movedTo?: ChannelRef;
+      /** With `retry`: nothing reached the platform (it is stopping), so the attempt does not count. */
+      notSent?: true;
     };
 
 /** A send or edit that did not go through. */

@@ -13,7 +13,13 @@ import type { Logger } from '../logger.js';
 import type { KeyValue } from '../store/key-value.js';
 
 /** A running chat platform as the app sees it. */
-export type ChatPlatform = { sender: MessageSender; start(): Promise<void>; stop(): Promise<void> };
+export type ChatPlatform = {
+  sender: MessageSender;
+  start(): Promise<void>;
+  /** Shutting down: messages not yet on their way are turned away (they stay queued for the next start). */
+  stopSending?(): void;
+  stop(): Promise<void>;
+};
 
 /** What the platforms are built from. */
 export type PlatformDeps = {

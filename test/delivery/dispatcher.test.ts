@@ -232,6 +232,19 @@ describe('dispatcher', () => {
     expect(await dispatcher.runOnce()).toMatchObject({ retried: 0, dead: 0, messages: 0 });
   });
 
+  it('puts back a message the platform turned away before sending (it is stopping), with no attempt counted', async () => {
+    const t = setup({ settings: makeSettings({ delivery: { maxAttempts: 1 } }) });
+    await t.services.subscribe(chat, { topic: 'm23' });
+    t.poll('a');
+    t.platform.state.failWith = () => ({ ok: false, kind: 'retry', reason: 'not sent: the bot is stopping', notSent: true });
+    const dispatcher = t.dispatcher();
+    expect(await dispatcher.runOnce()).toMatchObject({ retried: 0, dead: 0, messages: 0 });
+    // Even with maxAttempts 1 it is not given up, and it is due at once, not after a backoff.
+    expect(outboxRows(t.db)[0]).toMatchObject({ state: 'pending', attempts: 0 });
+    t.platform.state.failWith = undefined;
+    expect(await dispatcher.runOnce()).toMatchObject({ messages: 1, rowsSent: 1 });
+  });
+
   it('computes retry delays from base, cap and a longer Retry-After', () => {
     const delivery = { maxAttempts: 8, retryBaseMs: 10_000, retryMaxMs: 60_000 };
     expect([1, 2, 3, 4, 5].map((n) => retryDelay(n, delivery))).toEqual([10_000, 20_000, 40_000, 60_000, 60_000]);

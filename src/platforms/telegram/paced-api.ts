@@ -14,6 +14,9 @@ export function pacedApi(pacer: SendPacer): Transformer {
   return async (prev, method, payload, signal) => {
     const chatId = PACED_METHODS.has(method) ? (payload as { chat_id?: unknown } | undefined)?.chat_id : undefined;
     if (chatId === undefined) return prev(method, payload, signal);
+    // Taking back the first parts of a message whose next part was turned away at shutdown must still go
+    // through: otherwise half a message stays in the chat and the whole is sent again after the restart.
+    if (method === 'deleteMessage' && pacer.isClosed()) return prev(method, payload, signal);
     const done = await pacer.acquire(String(chatId));
     let refused = false;
     try {

@@ -8,6 +8,7 @@ import { GrammyError, HttpError } from 'grammy';
 import type { ChannelRef } from '../../chat/command.js';
 import type { SendFailure } from '../../delivery/sender.js';
 import { errorText } from '../../error-text.js';
+import { isPacerClosed } from './send-pacer.js';
 
 /** A failed SendResult. */
 
@@ -65,6 +66,7 @@ export function classifyTelegramError(error: unknown, channel: ChannelRef, redac
     return { ok: false, kind: 'retry', reason };
   }
   if (error instanceof HttpError) return { ok: false, kind: 'retry', reason: redact(error.message) };
+  if (isPacerClosed(error)) return { ok: false, kind: 'retry', reason: 'not sent: the bot is stopping', notSent: true };
   const message = errorText(error);
   return { ok: false, kind: 'retry', reason: redact(`unexpected: ${message}`) };
 }

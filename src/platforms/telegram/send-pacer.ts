@@ -37,6 +37,8 @@ export type SendPacer = {
    * out by then never does. Sent after the bot stopped recording, it would be sent again at the next start.
    */
   close(): void;
+  /** Whether close() was called. */
+  isClosed(): boolean;
 };
 
 /** The overall window, a few ms over a second against timer and clock rounding. */
@@ -185,6 +187,7 @@ export function createSendPacer(
   }
 
   let close = () => {};
+  let isClosed = false;
   const closed = new Promise<never>((_, reject) => {
     close = () => reject(new Error(PACER_CLOSED));
   });
@@ -203,6 +206,10 @@ export function createSendPacer(
       };
     },
     perSecond: () => rate.current(),
-    close: () => close(),
+    close: () => {
+      isClosed = true;
+      close();
+    },
+    isClosed: () => isClosed,
   };
 }

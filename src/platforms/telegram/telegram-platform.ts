@@ -58,6 +58,8 @@ export type TelegramPlatform = {
   sender: MessageSender;
   /** Fetches the bot's identity, sets the command menu, then polls (or serves the webhook). Rejects when the token or API root is wrong. */
   start(): Promise<void>;
+  /** Turns away the messages still waiting for their turn in the pacer (shutdown); stop() does it too. */
+  stopSending(): void;
   /** Stops polling / closes the webhook server and waits (briefly) for commands being answered. */
   stop(): Promise<void>;
   /** The bot's @username (without @) once started. */
@@ -299,6 +301,7 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
   return {
     sender,
     start,
+    stopSending: () => pacer.close(),
     stop,
     get botUsername() {
       return bot.isInited() ? bot.botInfo.username : undefined;

@@ -62,8 +62,10 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
 
   function failed(channel: ChannelRef, error: unknown, action: string, extra: object = {}): SendFailure {
     const result = classifyTelegramError(error, channel, redact);
-    const level = result.kind === 'rejected' || result.kind === 'retry' ? 'warn' : 'info';
-    logger[level]({ chatId: channel.chatId, threadId: channel.threadId, kind: result.kind, reason: result.reason, ...extra }, `telegram ${action} failed`);
+    const details = { chatId: channel.chatId, threadId: channel.threadId, kind: result.kind, reason: result.reason, ...extra };
+    // A send turned away at shutdown is no failure of the chat's: it goes out after the restart.
+    if (result.notSent) logger.debug?.(details, `telegram ${action} not sent`);
+    else logger[result.kind === 'rejected' || result.kind === 'retry' ? 'warn' : 'info'](details, `telegram ${action} failed`);
     return result;
   }
 

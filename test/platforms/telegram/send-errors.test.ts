@@ -2,6 +2,7 @@ import { GrammyError, HttpError } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import type { ChannelRef } from '../../../src/chat/command.js';
 import { classifyTelegramError, createRedactor, isNotModified } from '../../../src/platforms/telegram/send-errors.js';
+import { createSendPacer } from '../../../src/platforms/telegram/send-pacer.js';
 
 const channel: ChannelRef = { platform: 'telegram', chatId: '-500', threadId: '9' };
 
@@ -13,6 +14,14 @@ describe('classifying Telegram failures', () => {
   it('treats a blocked or kicked bot as gone', () => {
     expect(classifyTelegramError(apiError(403, 'Forbidden: bot was blocked by the user'), channel).kind).toBe('gone');
     expect(classifyTelegramError(apiError(403, 'Forbidden: bot was kicked from the group chat'), channel).kind).toBe('gone');
+  });
+
+  it('marks a send the closed pacer turned away as not sent, to be retried without counting', async () => {
+    const pacer = createSendPacer({ perSecond: 1, perChatPerMinute: 20 });
+    pacer.close();
+    const error = await pacer.acquire('-500').catch((e: unknown) => e);
+    expect(classifyTelegramError(error, channel)).toEqual({ ok: false, kind: 'retry', reason: 'not sent: the bot is stopping', notSent: true });
+    expect(classifyTelegramError(new Error('something else'), channel)).not.toHaveProperty('notSent');
   });
 
   it('treats a chat or forum topic that no longer exists as gone', () => {

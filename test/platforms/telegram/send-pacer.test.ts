@@ -91,7 +91,9 @@ describe('send pacer', () => {
     const { pacer, send } = pacedClock({ perSecond: 1, perChatPerMinute: 20 });
     const first = await pacer.acquire('1'); // granted and never answered: the next one waits
     const waiting = pacer.acquire('2');
+    expect(pacer.isClosed()).toBe(false);
     pacer.close();
+    expect(pacer.isClosed()).toBe(true);
     await expect(waiting).rejects.toThrow('the Telegram platform is stopping: message not sent');
     await expect(send('3')).rejects.toThrow('message not sent');
     first();
