@@ -88,6 +88,24 @@ export function createDispatcher(deps: DispatcherDeps) {
   const recovered = outbox.recoverInterrupted();
   if (recovered > 0) logger.warn({ rows: recovered }, 'outbox rows interrupted by a restart are pending again');
 
+  // A channel whose message is to be tried again later is held until then as a whole: a newer alert must not
+  // overtake the one waiting (they go out together, folded), and a rate-limited chat must not be hit early.
+  // In memory: after a restart the platform says so again if it still has to.
+  const heldUntil = new Map<string, number>();
+  const holdChannel = (channel: ChannelRef, until: number) => {
+    const key = describeChannel(channel);
+    const current = heldUntil.get(key);
+    // Held already: until the first of its messages is due (the rest are claimed when they are due).
+    heldUntil.set(key, current !== undefined && current > clock.now() ? Math.min(current, until) : until);
+  };
+  const isHeld = (key: string, now: number): boolean => {
+    const until = heldUntil.get(key);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    heldUntil.delete(key);
+    return false;
+  };
+
   const emptyReport = (): DispatchReport => ({
     messages: 0, rowsSent: 0, held: 0, retried: 0, dead: 0, edited: 0, channelsGone: 0, channelsMoved: 0,
   });
@@ -113,7 +131,9 @@ export function createDispatcher(deps: DispatcherDeps) {
             outbox.kill([row.id], `gave up after ${row.attempts} attempts: ${result.reason}`);
             report.dead++;
           } else {
-            outbox.retryLater(row.id, clock.now() + retryDelay(row.attempts, settings.delivery, result.retryAfterMs), result.reason);
+            const at = clock.now() + retryDelay(row.attempts, settings.delivery, result.retryAfterMs);
+            outbox.retryLater(row.id, at, result.reason);
+            holdChannel(channel, at);
             report.retried++;
           }
         }
@@ -298,7 +318,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
     const running: Promise<void>[] = [];
     for (const [key, lane] of lanes) {
-      if (!busy.has(key) && !stopping) {
+      if (!busy.has(key) && !stopping && !isHeld(key, now)) {
         busy.add(key);
         await slots.take();
         const run = stopping ? Promise.resolve(outbox.release(lane.digests.map((d) => d.id))) : runLane(lane, report);
@@ -311,7 +331,7 @@ export function createDispatcher(deps: DispatcherDeps) {
             }),
         );
       } else {
-        // Still busy from an earlier pass (or stopping): its digests wait for the next pass, attempt not counted.
+        // Still busy from an earlier pass, held, or stopping: its digests wait for a later pass, attempt not counted.
         outbox.release(lane.digests.map((d) => d.id));
       }
     }

@@ -232,6 +232,35 @@ describe('dispatcher', () => {
     expect(await dispatcher.runOnce()).toMatchObject({ retried: 0, dead: 0, messages: 0 });
   });
 
+  it('holds a channel whose message waits for a retry, so a newer alert neither overtakes it nor hits the rate limit', async () => {
+    const t = setup();
+    const limited: ChannelRef = { platform: 'console', chatId: 'rate-limited' };
+    const other: ChannelRef = { platform: 'console', chatId: 'other' };
+    for (const channel of [limited, other]) await t.services.subscribe(channel, { topic: 'm23', mode: 'alerts' });
+    const tries: string[] = [];
+    t.platform.state.failWith = (channel, message) => {
+      tries.push(`${channel.chatId}: ${lines(message).join(' | ')}`);
+      const first = tries.filter((x) => x.startsWith(limited.chatId)).length === 1;
+      return channel.chatId === limited.chatId && first ? { ok: false, kind: 'retry', reason: '429', retryAfterMs: 90_000 } : undefined;
+    };
+    const triesAt = (channel: ChannelRef) => tries.filter((x) => x.startsWith(`${channel.chatId}:`));
+    const dispatcher = t.dispatcher();
+    t.poll('a');
+    await dispatcher.runOnce();
+    t.clock.advance(10_000);
+    t.poll('b');
+    await dispatcher.runOnce();
+    t.clock.advance(79_999);
+    await dispatcher.runOnce();
+    expect(triesAt(other)).toEqual(['other: Story a [1 sources]', 'other: Story b [1 sources]']);
+    // b waits with a: the limited chat is not tried again before the 90 s are over.
+    expect(triesAt(limited)).toEqual(['rate-limited: Story a [1 sources]']);
+    t.clock.advance(1);
+    await dispatcher.runOnce();
+    // Then a and b go out together, newest first: nothing overtook a.
+    expect(triesAt(limited)).toEqual(['rate-limited: Story a [1 sources]', 'rate-limited: Story b [1 sources] | Story a [1 sources]']);
+  });
+
   it('puts back a message the platform turned away before sending (it is stopping), with no attempt counted', async () => {
     const t = setup({ settings: makeSettings({ delivery: { maxAttempts: 1 } }) });
     await t.services.subscribe(chat, { topic: 'm23' });
