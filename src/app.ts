@@ -157,8 +157,7 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
       for (const platform of platforms) platform.stopSending?.();
       await Promise.allSettled([poller.stop(), dispatcher.stop(STOP_GRACE_MS)]);
       await Promise.allSettled(platforms.map((platform) => platform.stop()));
-      // Sends the platforms turned away as they stopped (never sent) are recorded as not sent before the
-      // database closes; a send still unanswered keeps its row claimed, pending again at the next start.
+      // Sends the platforms' stop just ended record how they ended before the database closes.
       await dispatcher.stop(STOP_SETTLE_MS);
       core.close();
     })();
