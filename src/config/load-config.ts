@@ -2,7 +2,7 @@
  * Loads a config folder: sources.yaml, topics.yaml and the optional settings.yaml. Every problem in every
  * file is collected, so one run of `sitrep check-config` lists them all.
  */
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
@@ -44,6 +44,10 @@ export type LoadConfigOptions = {
 /** Loads and validates the config folder `dir`. Never throws for a bad config: problems are data. */
 export async function loadConfig(dir: string, options: LoadConfigOptions = {}): Promise<LoadConfigResult> {
   const problems: ConfigProblem[] = [];
+  // A folder that is not there is one mistake (a wrong --config or SITREP_CONFIG), not a missing file per file.
+  if (!(await isFolder(dir))) {
+    return { ok: false, problems: [{ file: dir, path: '', message: 'config folder not found (set by --config or SITREP_CONFIG, default ./feeds)' }] };
+  }
 
   const sourcesPath = join(dir, 'sources.yaml');
   const sourcesFile = await readYamlFile(sourcesPath);
@@ -107,6 +111,14 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
       settings,
     },
   };
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The `topicsFile:` a sources.yaml names, or null when it names none. */

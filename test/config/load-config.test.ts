@@ -142,6 +142,14 @@ describe('loadConfig', () => {
     expect(viaOption.ok && viaOption.config.topics.topics[0]?.id).toBe('doha');
   });
 
+  it('reports a config folder that is not there as one problem', async () => {
+    const missing = join(await folder({}), 'not-here');
+    const loaded = await loadConfig(missing);
+    expect(loaded.ok ? [] : loaded.problems.map((p) => `${p.file}: ${p.message}`)).toEqual([
+      `${missing}: config folder not found (set by --config or SITREP_CONFIG, default ./feeds)`,
+    ]);
+  });
+
   it('points at topicsFile in sources.yaml when the file it names is missing', async () => {
     const dir = await folder({ 'sources.yaml': 'topicsFile: nope.yaml\nfeeds:\n  - id: a\n    url: https://example.org/feed.xml\n' });
     const lines = await problemLines(dir);
