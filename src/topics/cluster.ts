@@ -114,8 +114,11 @@ function similarityTo(a: ItemSketch): (b: ItemSketch) => number {
     const contained = shorter === 0 ? 0 : titleShared / shorter;
     if (shorter >= 4 && contained >= 0.8) return contained * 0.9;
     const all = overlap(countIn(b.all, aAll), a.all.length, b.all.length);
-    // A rewritten headline over the same lead: the lead carries the identity.
-    if (all >= 0.6 || (title >= 0.25 && all >= 0.45)) return all;
+    // A rewritten headline over the same lead: the lead carries the identity, if each headline is told in the
+    // other report too. Two events in one town in one wire style ("M23 rebels seize Sake airport" / "… bomb
+    // Sake market", each lead repeating its own headline), or over one boilerplate summary, share the lead's
+    // words but not each other's headline.
+    if ((all >= 0.6 || (title >= 0.25 && all >= 0.45)) && toldIn(a.title, b.all) && toldIn(b.title, a.all)) return all;
     return 0;
   };
 }
@@ -130,6 +133,20 @@ export function sameReport(titleA: readonly string[], titleB: readonly string[])
   if (shorter.length === 0) return true;
   const longerSet = new Set(longer);
   return shorter.every((word) => longerSet.has(word));
+}
+
+/** The share of a headline's words the other report must contain for a join on the lead (see similarityTo). */
+const HEADLINE_TOLD = 0.75;
+
+/**
+ * Whether most of a headline's words are in another report's words. Words are compared as far as their
+ * shorter one goes, from four letters on (capture / captured, push / pushing): the word lists are not stemmed.
+ */
+function toldIn(headline: readonly string[], words: readonly string[]): boolean {
+  if (headline.length === 0) return true;
+  const sameWord = (x: string, y: string) => x === y || (Math.min(x.length, y.length) >= 4 && (x.startsWith(y) || y.startsWith(x)));
+  const told = headline.filter((word) => words.some((other) => sameWord(word, other))).length;
+  return told / headline.length >= HEADLINE_TOLD;
 }
 
 /** How many of `words` are in `set`. */

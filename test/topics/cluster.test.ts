@@ -77,6 +77,16 @@ describe('storySimilarity', () => {
     ).toBe(false);
   });
 
+  it('keeps apart two events in one town whose leads are told in one wire style, or share a boilerplate summary', () => {
+    expect(
+      same(
+        ['M23 rebels seize Sake airport', 'The M23 rebels seized the airport of Sake on Tuesday, residents said.'],
+        ['M23 rebels bomb Sake market', 'The M23 rebels bombed the market of Sake on Tuesday, residents said.'],
+      ),
+    ).toBe(false);
+    expect(same(['M23 rebels seize Sake airport', 'Read the full story on our website.'], ['M23 rebels bomb Sake market', 'Read the full story on our website.'])).toBe(false);
+  });
+
   it('keeps apart items whose signals point in opposite directions', () => {
     const a = sketchItem('Fighting near Sake as truce frays', 'Shelling near Sake on Monday.', ['escalating']);
     const b = sketchItem('Fighting near Sake as truce frays', 'Shelling near Sake on Monday.', ['de-escalating']);
