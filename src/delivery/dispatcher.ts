@@ -196,12 +196,15 @@ export function createDispatcher(deps: DispatcherDeps) {
     const claimed = found.map((entry) => entry.row);
     const result = await sender.send(channel, message);
     if (result.ok) {
-      outbox.complete(
+      const sentId = outbox.complete(
         claimed.map((row) => row.id),
         { kind: 'alert', channel, messageIds: result.messageIds, storyIds: shown.map((e) => e.story.id), folded },
       );
       report.messages++;
       report.rowsSent += claimed.length;
+      // A story that grew while this message was on its way (another outlet's copy came in meanwhile) asked
+      // for edits of the messages sent before; this one was not sent yet, so it asks for its own now.
+      if (shown.some((e) => (deps.loadStory(e.story.id)?.sources.length ?? 0) > e.story.sources.length)) outbox.markSentForEdit(sentId);
       return;
     }
     const movedTo = fail(channel, claimed, result, report);

@@ -159,6 +159,9 @@ export function createOutbox(db: Database.Database, clock: Clock) {
      WHERE id IN (SELECT sent_message_id FROM outbox
                   WHERE kind = 'alert' AND state = 'sent' AND story_id IN (SELECT value FROM json_each(@stories)))`,
   );
+  const markOneEdit = db.prepare<{ id: number; now: number }>(
+    'UPDATE sent_messages SET edit_pending = 1, edit_attempts = 0, next_edit_at = @now WHERE id = @id',
+  );
   type SentRow = ChannelRow & { id: number; message_ids: string; story_ids: string; folded: number; edit_attempts: number };
   const dueEdits = db.prepare<{ now: number; limit: number }, SentRow>(
     `SELECT id, platform, chat_id, thread_id, message_ids, story_ids, folded, edit_attempts FROM sent_messages
@@ -279,6 +282,10 @@ export function createOutbox(db: Database.Database, clock: Clock) {
     /** Flags every sent alert carrying one of these stories for an edit; returns how many messages. */
     markStoriesForEdit: (storyIds: readonly string[]): number =>
       storyIds.length === 0 ? 0 : markEdit.run({ stories: JSON.stringify(storyIds), now: clock.now() }).changes,
+    /** Flags one sent message (complete()'s id) for an edit. */
+    markSentForEdit: (sentId: number): void => {
+      markOneEdit.run({ id: sentId, now: clock.now() });
+    },
     /** Sent alerts due for an edit. */
     dueEdits: (now: number, limit = 50): PendingEdit[] =>
       dueEdits.all({ now, limit }).map((row) => ({

@@ -353,6 +353,27 @@ describe('dispatcher', () => {
     expect((await dispatcher.runOnce()).edited).toBe(0);
   });
 
+  it('edits an alert whose story grew while the alert was on its way', async () => {
+    const t = setup();
+    await t.services.subscribe(chat, { topic: 'm23' });
+    t.poll('a');
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    t.platform.state.holdFor = () => gate;
+    const dispatcher = t.dispatcher();
+    const sending = dispatcher.runOnce();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Another outlet's copy joins the story while the alert is still unanswered.
+    t.shelf.put({ ...t.shelf.loadStory('a')!, sources: ['Outlet A', 'Outlet B'] } satisfies StoryView);
+    t.fanOut.fanOut([{ storyId: 'a', isNewStory: false, itemIds: ['i-copy'], topics: ['m23'], sourceCountBefore: 1, sourceCountAfter: 2 }], [], { firstFetch: false });
+    open();
+    expect(await sending).toMatchObject({ messages: 1 });
+    expect(lines(t.platform.sends[0]!.message)).toEqual(['Story a [1 sources]']);
+    t.platform.state.holdFor = undefined;
+    expect(await dispatcher.runOnce()).toMatchObject({ edited: 1, messages: 0 });
+    expect(lines(t.platform.edits[0]!.message)).toEqual(['Story a [2 sources]']);
+  });
+
   it('treats a failed edit as not fatal', async () => {
     const t = setup();
     await t.services.subscribe(chat, { topic: 'm23' });
