@@ -67,19 +67,20 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
     problems.push(...sourcesFile.problems);
   }
 
-  const topicsPath = options.topicsFile ?? topicsPathIn(dir, sourcesFile.ok ? sourcesFile.yaml.data : null);
+  const namedTopics = sourcesFile.ok ? namedTopicsFile(sourcesFile.yaml.data) : null;
+  const topicsPath = options.topicsFile ?? topicsPathIn(dir, namedTopics);
   const topicsFile = await readYamlFile(topicsPath);
   let topics: TopicsFile | null = null;
   if (topicsFile.ok) {
     const parsed = validate(topicsFileSchema, topicsFile.yaml.data, topicsPath, topicsFile.yaml.lineOf);
     if (parsed.ok) topics = parsed.data;
     else problems.push(...parsed.problems);
-  } else if (topicsFile.missing && options.topicsFile === undefined && sourcesFile.ok && namedTopicsFile(sourcesFile.yaml.data) !== null) {
+  } else if (topicsFile.missing && options.topicsFile === undefined && sourcesFile.ok && namedTopics !== null) {
     // The name came from sources.yaml: point there, where it can be fixed.
     problems.push({
       file: sourcesPath,
       path: 'topicsFile',
-      message: `file not found: ${namedTopicsFile(sourcesFile.yaml.data)} (looked for ${topicsPath})`,
+      message: `file not found: ${namedTopics} (looked for ${topicsPath})`,
       line: sourcesFile.yaml.lineOf(['topicsFile']),
     });
   } else {
@@ -127,8 +128,8 @@ function namedTopicsFile(sources: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-function topicsPathIn(dir: string, sources: unknown): string {
-  const name = namedTopicsFile(sources) ?? 'topics.yaml';
+function topicsPathIn(dir: string, named: string | null): string {
+  const name = named ?? 'topics.yaml';
   return isAbsolute(name) ? name : join(dir, name);
 }
 
@@ -138,7 +139,7 @@ function topicsPathIn(dir: string, sources: unknown): string {
  */
 export async function resolveTopicsPath(dir: string): Promise<string> {
   const sources = await readYamlFile(join(dir, 'sources.yaml'));
-  return topicsPathIn(dir, sources.ok ? sources.yaml.data : null);
+  return topicsPathIn(dir, sources.ok ? namedTopicsFile(sources.yaml.data) : null);
 }
 
 /**

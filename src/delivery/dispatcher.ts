@@ -324,9 +324,9 @@ export function createDispatcher(deps: DispatcherDeps) {
       if (!busy.has(key) && !stopping && !isHeld(key, now)) {
         busy.add(key);
         await slots.take();
-        const run = stopping ? Promise.resolve(outbox.release(lane.digests.map((d) => d.id))) : runLane(lane, report);
+        // runLane itself sends nothing once stopping (set while this waited for a slot) and puts digests back.
         running.push(
-          run
+          runLane(lane, report)
             .catch((error: unknown) => logger.error({ err: error, channel: key }, 'dispatch failed for a channel'))
             .finally(() => {
               busy.delete(key);

@@ -269,11 +269,10 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
         const own = feedTitlesInCluster.all(clusterId, item.feedId);
         return own.length === 0 || own.some((titleWords) => sameReport(split(titleWords), sketch.title));
       };
-      const bestId = [...scores].sort((a, b) => b[1] - a[1]).find(([clusterId]) => mayJoin(clusterId))?.[0];
-      const best = bestId === undefined ? null : { clusterId: bestId };
+      const joined = [...scores].sort((a, b) => b[1] - a[1]).find(([clusterId]) => mayJoin(clusterId))?.[0];
 
-      const isNewCluster = best === null;
-      const clusterId = best ? best.clusterId : newClusterId(item.id);
+      const isNewCluster = joined === undefined;
+      const clusterId = joined ?? newClusterId(item.id);
       if (isNewCluster) addCluster.run(clusterId, item.id, item.publishedAt, item.publishedAt, now);
       else growCluster.run(item.publishedAt, item.publishedAt, clusterId);
       addMember.run(item.id, clusterId, item.feedId, item.publishedAt, now, sketch.title.join(' '), sketch.all.join(' '), sketch.names.join(' '), sketch.directions);
