@@ -17,6 +17,7 @@ import type { ClaimedAlert, ClaimedDigest, PendingEdit } from './outbox.js';
 import type { MessageSender, SendFailure } from './sender.js';
 import { createSubscriptions } from './subscriptions.js';
 import { createSendSlots } from './send-slots.js';
+import { messageKey } from './message-key.js';
 import { errorText } from '../error-text.js';
 
 const HOUR = 60 * 60_000;
@@ -194,7 +195,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       folded > 0 ? { folded, now } : { now },
     );
     const claimed = found.map((entry) => entry.row);
-    const result = await sender.send(channel, message);
+    const key = messageKey(channel, 'alert', claimed.map((row) => ({ id: row.id, what: row.storyId })));
+    const result = await sender.send(channel, message, key);
     if (result.ok) {
       const sentId = outbox.complete(
         claimed.map((row) => row.id),
@@ -230,7 +232,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
     let channel = digest.channel;
     for (let hop = 0; hop < 3; hop++) {
-      const result = await sender.send(channel, message);
+      const result = await sender.send(channel, message, messageKey(channel, 'digest', [{ id: digest.id, what: digest.occurrence }]));
       if (result.ok) {
         outbox.complete([digest.id], { kind: 'digest', channel, messageIds: result.messageIds, storyIds: [], folded: 0 });
         report.messages++;

@@ -36,7 +36,12 @@ export type SendFailure = Extract<SendResult, { ok: false }>;
 /** A platform as the dispatcher sees it. */
 export type MessageSender = {
   platform: ChannelRef['platform'];
-  send(channel: ChannelRef, message: Message): Promise<SendResult>;
+  /**
+   * `key` is the same for every attempt at one outbox message (and differs between messages): a platform that
+   * can recognise a repeat by it (Discord's nonce) returns the message already posted instead of a second copy,
+   * which covers a send whose answer was lost to a stop or a crash.
+   */
+  send(channel: ChannelRef, message: Message, key?: string): Promise<SendResult>;
   /** Replace a message sent earlier (ids from a previous SendResult). */
   edit(channel: ChannelRef, messageIds: string[], message: Message): Promise<SendResult>;
 };

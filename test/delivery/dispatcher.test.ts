@@ -465,7 +465,36 @@ describe('dispatcher', () => {
     expect(lines(second.platform.sends[0]!.message)).toEqual(['Story b [1 sources]']);
     expect(second.log.entries.some((e) => e.msg?.includes('interrupted'))).toBe(true);
     expect((await second.dispatcher().runOnce()).messages).toBe(0);
+    // The resend carries the interrupted send's key, so a platform that knows it (Discord's nonce) posts no copy.
+    const keyOfB = first.platform.tried.at(-1)!.key;
+    expect(keyOfB).toMatch(/^[\w-]{16}$/);
+    expect(second.platform.tried.map((t) => t.key)).toEqual([keyOfB]);
+    expect(first.platform.tried[0]!.key).not.toBe(keyOfB);
     second.db.close();
+  });
+
+  it('gives every attempt at one message the same key, and other messages and channels other keys', async () => {
+    const t = setup();
+    const other: ChannelRef = { platform: 'console', chatId: 'other' };
+    await t.services.subscribe(chat, { topic: 'm23' });
+    await t.services.subscribe(other, { topic: 'm23' });
+    t.poll('a');
+    t.platform.state.failWith = () => ({ ok: false, kind: 'retry', reason: 'HTTP 502' });
+    const dispatcher = t.dispatcher();
+    await dispatcher.runOnce();
+    t.platform.state.failWith = undefined;
+    t.clock.advance(HOUR);
+    await dispatcher.runOnce();
+    const keysOf = (channel: ChannelRef) => t.platform.tried.filter((x) => x.channel.chatId === channel.chatId).map((x) => x.key);
+    const [first, second] = keysOf(chat);
+    expect(keysOf(chat)).toHaveLength(2);
+    expect(second).toBe(first);
+    expect(keysOf(other)).toHaveLength(2);
+    expect(keysOf(other)[0]).not.toBe(first);
+    t.poll('b');
+    await dispatcher.runOnce();
+    expect(keysOf(chat)).toHaveLength(3);
+    expect(new Set(keysOf(chat)).size).toBe(2);
   });
 
   it('stops only after the send in flight has finished and been recorded', async () => {

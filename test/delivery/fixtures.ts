@@ -83,6 +83,8 @@ type Call = { channel: ChannelRef; message: Message; messageIds?: string[] };
 export function recordingSender(platform: ChannelRef['platform'] = 'console') {
   const sends: Call[] = [];
   const edits: Call[] = [];
+  /** Every send tried, answered or not, with the key it came with. */
+  const tried: Array<{ channel: ChannelRef; key: string | undefined }> = [];
   let next = 1;
   const state = {
     /** Return a failure for a send (undefined: succeed). */
@@ -97,7 +99,8 @@ export function recordingSender(platform: ChannelRef['platform'] = 'console') {
   };
   const sender: MessageSender = {
     platform,
-    async send(channel, message) {
+    async send(channel, message, key) {
+      tried.push({ channel, key });
       if (state.hang) return new Promise<SendResult>(() => {});
       await state.holdFor?.(channel);
       if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
@@ -113,7 +116,7 @@ export function recordingSender(platform: ChannelRef['platform'] = 'console') {
       return { ok: true, messageIds };
     },
   };
-  return { sender, sends, edits, state };
+  return { sender, sends, edits, tried, state };
 }
 
 /** A logger that remembers its lines. */

@@ -83,6 +83,29 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.messages(channel.id).some((m) => m.id === sent.id)).toBe(false);
   });
 
+  it('answers a repeated nonce with enforceNonce by the message already created, and refuses a nonce over 25 characters', async () => {
+    const channel = (await client.channels.fetch(fake.guild!.textChannelId)) as TextChannel;
+    const first = await channel.send({ content: 'once', nonce: 'nonce-test-1', enforceNonce: true });
+    const again = await channel.send({ content: 'once', nonce: 'nonce-test-1', enforceNonce: true });
+    expect(again.id).toBe(first.id);
+    // Without enforceNonce a nonce is only echoed back.
+    const loose = await channel.send({ content: 'once', nonce: 'nonce-test-1' });
+    expect(loose.id).not.toBe(first.id);
+    expect(fake.messages(channel.id).filter((m) => m.content === 'once')).toHaveLength(2);
+    await expect(channel.send({ content: 'x', nonce: 'n'.repeat(26), enforceNonce: true })).rejects.toMatchObject({ status: 400, code: 50035 });
+  });
+
+  it('answers a request late when told to, having carried it out at once', async () => {
+    const channel = (await client.channels.fetch(fake.guild!.textChannelId)) as TextChannel;
+    fake.delayRepliesNext(`POST /channels/${channel.id}/messages`, 300);
+    const started = performance.now();
+    const sending = channel.send({ content: 'late answer' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.messages(channel.id).some((m) => m.content === 'late answer')).toBe(true);
+    await sending;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   it('delivers an injected slash command as interactionCreate and records the embed reply', async () => {
     const arriving = nextInteraction(client);
     const handle = fake.sendInteraction({ data: { name: 'status', options: [{ name: 'topic', value: 'm23' }] }, member: { user: fake.users.bob, permissions: '0' } });

@@ -34,8 +34,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       }
       const headers: Record<string, string> = { ...reply.headers };
       if (reply.body !== undefined) headers['content-type'] = 'application/json';
-      res.writeHead(reply.status, headers);
-      res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+      const delay = world.replyDelays.find((d) => d.times > 0 && matchRoute(d.route, method, path));
+      if (delay) delay.times -= 1;
+      const write = () => {
+        if (res.destroyed) return;
+        res.writeHead(reply.status, headers);
+        res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+      };
+      if (delay) setTimeout(write, delay.ms);
+      else write();
     });
   });
 
@@ -156,6 +163,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     rateLimitNext: (route, retryAfterSeconds, times = 1, skip = 0, form = 'discord') =>
       void world.rateLimits.push({ route, retryAfter: retryAfterSeconds, times, skip, form }),
+    delayRepliesNext: (route, ms, times = 1) => void world.replyDelays.push({ route, ms, times }),
     registeredCommands: (guildId) => [...(world.commands.get(guildId ?? '') ?? [])],
     close: async () => {
       // 4004 is a close code discord.js treats as final, so a client still logged in stops instead of reconnecting.

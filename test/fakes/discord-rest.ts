@@ -6,6 +6,9 @@ import type http from 'node:http';
 import type { DiscordWorld } from './discord-world.js';
 import type { FakeUser, Json } from './discord-types.js';
 
+/** How long Discord remembers a nonce for `enforce_nonce` ("the past few minutes"). */
+const NONCE_WINDOW_MS = 5 * 60_000;
+
 /** What the fake answers to one REST request. */
 export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 /** What a route handler gets: the path's parameters, the parsed body, the query. */
@@ -42,6 +45,25 @@ export function createRestApi(world: DiscordWorld, token: string | undefined) {
     return json(stored);
   }
 
+  /**
+   * A bot's post. As Discord: a nonce is a string of at most 25 characters or an integer, and with
+   * `enforce_nonce` a nonce the same author used in the past few minutes answers that message, creating none.
+   */
+  function postMessage(channelId: string, body: Json): Reply {
+    const { nonce } = body;
+    if (nonce !== undefined && !(typeof nonce === 'string' && nonce.length <= 25) && !Number.isInteger(nonce)) {
+      return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: { nonce: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be 25 or fewer in length.' }] } } } };
+    }
+    if (nonce !== undefined && body.enforce_nonce === true) {
+      const since = Date.now() - NONCE_WINDOW_MS;
+      for (const list of world.messages.values()) {
+        const earlier = list.find((m) => m.nonce === nonce && m.author === world.botUser && Date.parse(String(m.timestamp)) >= since);
+        if (earlier) return json(earlier);
+      }
+    }
+    return json(world.storeMessage(channelId, body, nonce !== undefined ? { nonce } : {}));
+  }
+
   const app = () => ({ id: world.applicationId, name: 'sitrep', icon: null, description: '', bot_public: true, bot_require_code_grant: false, verify_key: 'fake', flags: 0, owner: world.users.alice, team: null, bot: world.botUser });
 
   const routes: Array<[string, string, (ctx: Ctx) => Reply]> = [
@@ -55,7 +77,7 @@ export function createRestApi(world: DiscordWorld, token: string | undefined) {
     ['GET', '/applications/:app/guilds/:guild/commands', ({ params }) => json(world.commands.get(params.guild ?? '') ?? [])],
     ['PUT', '/applications/:app/guilds/:guild/commands', ({ params, body }) => putCommands(params.guild ?? '', body, params.guild)],
     ['GET', '/channels/:channel', ({ params }) => json(world.channels.get(params.channel ?? ''))],
-    ['POST', '/channels/:channel/messages', ({ params, body }) => json(world.storeMessage(params.channel ?? '', asObject(body)))],
+    ['POST', '/channels/:channel/messages', ({ params, body }) => postMessage(params.channel ?? '', asObject(body))],
     ['GET', '/channels/:channel/messages/:message', ({ params }) => { const m = findMessage(params.channel ?? '', params.message ?? ''); return m ? json(m) : err(404, 10008, 'Unknown Message'); }],
     ['PATCH', '/channels/:channel/messages/:message', ({ params, body }) => { const m = findMessage(params.channel ?? '', params.message ?? ''); return m ? json(world.editMessage(m, asObject(body))) : err(404, 10008, 'Unknown Message'); }],
     ['DELETE', '/channels/:channel/messages/:message', ({ params }) => { const m = findMessage(params.channel ?? '', params.message ?? ''); if (!m) return err(404, 10008, 'Unknown Message'); world.removeMessage(m); return { status: 204 }; }],

@@ -82,6 +82,11 @@ export type FakeDiscord = {
    * alone; 'bare' names no wait at all, as a proxy might.
    */
   rateLimitNext(route: string, retryAfterSeconds: number, times?: number, skip?: number, form?: RateLimitForm): void;
+  /**
+   * The next `times` requests matching `route` are carried out at once but answered `ms` later, as when an
+   * answer is slow to come back: the message is in the channel while the bot still waits.
+   */
+  delayRepliesNext(route: string, ms: number, times?: number): void;
   registeredCommands(guildId?: string): Json[];
   /** Resolves with the first call (from index `since`) matching `route`, waiting for it when needed. */
   waitForCall(route: string, options?: { since?: number; timeoutMs?: number }): Promise<RecordedCall>;

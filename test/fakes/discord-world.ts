@@ -43,6 +43,7 @@ export function createDiscordWorld() {
     messages: new Map<string, StoredMessage[]>(),
     failures: new Map<string, DiscordFailure>(),
     rateLimits: [] as Array<{ route: string; retryAfter: number; times: number; skip: number; form: RateLimitForm }>,
+    replyDelays: [] as Array<{ route: string; ms: number; times: number }>,
     /** Registered commands by guild id; '' holds the global ones. */
     commands: new Map<string, Json[]>(),
     interactions: new Map<string, PendingInteraction>(),

@@ -24,11 +24,24 @@ export type SenderLogger = { warn(details: object, message: string): void };
 /** Nobody is ever pinged, whatever the text says. */
 export const NO_MENTIONS = { parse: [] as never[] };
 
-/** The REST body of one part; an edit always sets content, so text an earlier version had cannot linger. */
-function body(payload: DiscordPayload, edit = false): Record<string, unknown> {
+/**
+ * The REST body of one part; an edit always sets content, so text an earlier version had cannot linger. With a
+ * nonce, Discord answers a repeat of the post (within a few minutes) with the message it already created.
+ */
+function body(payload: DiscordPayload, edit = false, nonce?: string): Record<string, unknown> {
   const content = payload.content ?? (edit ? '' : undefined);
-  return { ...(content !== undefined ? { content } : {}), embeds: payload.embeds, allowed_mentions: NO_MENTIONS };
+  return {
+    ...(content !== undefined ? { content } : {}),
+    embeds: payload.embeds,
+    allowed_mentions: NO_MENTIONS,
+    ...(nonce !== undefined ? { nonce, enforce_nonce: true } : {}),
+  };
 }
+
+// Keys whose posted parts were taken back (deleted) for a resend, with how many times: the resend must post
+// anew, and Discord might answer a deleted message's nonce with that message. A bounded memory: after a restart
+// the count is gone, which is no worse than posting without a nonce.
+const TAKEN_BACK_KEYS = 1000;
 
 // A message that renders to nothing still says so rather than failing as an empty post.
 const EMPTY_TEXT = '(empty message)';
@@ -40,16 +53,36 @@ function idOf(result: unknown): string {
 
 /** Builds the Discord sender over a REST client. */
 export function createDiscordSender(rest: DiscordRest, logger: SenderLogger): MessageSender {
-  /** Posts `payloads` after the parts `sentBefore` (an edited message's), which are already in the channel. */
-  async function post(chatId: string, payloads: DiscordPayload[], sentBefore: string[]): Promise<SendResult> {
+  const takenBack = new Map<string, number>();
+  const nonceOf = (key: string | undefined, part: number): string | undefined => {
+    if (key === undefined) return undefined;
+    const round = takenBack.get(key);
+    return `${key}${round ? `~${round}` : ''}.${part}`;
+  };
+  const noteTakenBack = (key: string | undefined) => {
+    if (key === undefined) return;
+    const round = (takenBack.get(key) ?? 0) + 1;
+    takenBack.delete(key);
+    takenBack.set(key, round);
+    if (takenBack.size > TAKEN_BACK_KEYS) takenBack.delete(takenBack.keys().next().value!);
+  };
+
+  /**
+   * Posts `payloads` after the parts `sentBefore` (an edited message's), which are already in the channel.
+   * `key` (a new message's, see MessageSender) gives each part its nonce.
+   */
+  async function post(chatId: string, payloads: DiscordPayload[], sentBefore: string[], key?: string): Promise<SendResult> {
     const posted: string[] = [];
-    for (const payload of payloads) {
+    for (const [part, payload] of payloads.entries()) {
       try {
-        posted.push(idOf(await rest.post(Routes.channelMessages(chatId), { body: body(payload) })));
+        posted.push(idOf(await rest.post(Routes.channelMessages(chatId), { body: body(payload, false, nonceOf(key, part)) })));
       } catch (error) {
         const failure = classifyDiscordError(error, 'send');
         if (failure.kind === 'gone') return failure;
-        if (failure.kind === 'retry') return takeBack(chatId, posted, sentBefore, sentBefore.length + payloads.length, failure);
+        if (failure.kind === 'retry') {
+          if (posted.length > 0) noteTakenBack(key);
+          return takeBack(chatId, posted, sentBefore, sentBefore.length + payloads.length, failure);
+        }
         if (sentBefore.length + posted.length === 0) return failure;
         // A part Discord rejects will always be rejected: what is in the channel stays and the rest is lost.
         return partlySent(chatId, [...sentBefore, ...posted], sentBefore.length + payloads.length, failure.reason);
@@ -73,10 +106,10 @@ export function createDiscordSender(rest: DiscordRest, logger: SenderLogger): Me
   return {
     platform: 'discord',
 
-    async send(channel: ChannelRef, message: Message): Promise<SendResult> {
+    async send(channel: ChannelRef, message: Message, key?: string): Promise<SendResult> {
       if (channel.platform !== 'discord') return { ok: false, kind: 'rejected', reason: `not a Discord channel (${channel.platform})` };
       // A thread is a channel in Discord: its id is the chatId, so threadId needs no special route.
-      return post(channel.threadId ?? channel.chatId, discordParts(message, EMPTY_TEXT), []);
+      return post(channel.threadId ?? channel.chatId, discordParts(message, EMPTY_TEXT), [], key);
     },
 
     async edit(channel: ChannelRef, messageIds: string[], message: Message): Promise<SendResult> {

@@ -163,6 +163,27 @@ describe('Discord sender against the fake Discord', () => {
     }
   });
 
+  it('posts with a nonce from the message key, so a resend whose first answer was lost returns the message already posted', async () => {
+    const channel: ChannelRef = { platform: 'discord', chatId: guild.textChannelId };
+    const story = makeStory({ id: 'nonce-1', title: 'Talks resume in Doha' });
+    const postsBefore = fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${guild.textChannelId}/messages`).length;
+    const first = await platform.sender.send(channel, formatAlert([story]), 'key-nonce-1');
+    const again = await platform.sender.send(channel, formatAlert([story]), 'key-nonce-1');
+    if (!first.ok || !again.ok) throw new Error('send failed');
+    expect(again.messageIds).toEqual(first.messageIds);
+    expect(fake.messages(guild.textChannelId).filter((m) => embedText(m.embeds).includes('Talks resume in Doha'))).toHaveLength(1);
+    const posts = fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${guild.textChannelId}/messages`).slice(postsBefore);
+    expect(posts.map((c) => c.body)).toMatchObject([
+      { nonce: 'key-nonce-1.0', enforce_nonce: true },
+      { nonce: 'key-nonce-1.0', enforce_nonce: true },
+    ]);
+    // Another message (another key) is posted, and a send without a key carries no nonce.
+    const other = await platform.sender.send(channel, formatAlert([story]), 'key-nonce-2');
+    expect(other.ok && other.messageIds[0]).not.toBe(first.messageIds[0]);
+    await platform.sender.send(channel, formatAlert([story]));
+    expect(fake.calls.at(-1)?.body).not.toHaveProperty('nonce');
+  });
+
   it('takes back the parts already posted when a later part fails for a passing reason, so the resend repeats nothing', async () => {
     const logger = memoryLogger();
     const impatient = createDiscordPlatform({ token: TOKEN, apiBase: fake.restBase, guildId: guild.id, registry, services, logger, kv, maxRateLimitWaitMs: 100 });
@@ -173,15 +194,19 @@ describe('Discord sender against the fake Discord', () => {
     try {
       // The first part goes through, the second meets a long 429: a failure the dispatcher retries.
       fake.rateLimitNext(`POST /channels/${guild.textChannelId}/messages`, 30, 1, 1);
-      const sent = await impatient.sender.send(channel, formatAlert(stories));
+      const sent = await impatient.sender.send(channel, formatAlert(stories), 'key-taken-back');
       expect(sent).toMatchObject({ ok: false, kind: 'retry' });
       expect(fake.messages(guild.textChannelId)).toHaveLength(before);
+      // The dispatcher's resend (same key): every story is in the channel exactly once, and the parts are posted
+      // under new nonces, as Discord might answer the deleted part's nonce with that deleted message.
+      const postsBefore = fake.calls.length;
+      const resent = await impatient.sender.send(channel, formatAlert(stories), 'key-taken-back');
+      expect(resent.ok && resent.messageIds).toHaveLength(2);
+      const nonces = fake.calls.slice(postsBefore).filter((c) => c.method === 'POST').map((c) => (c.body as { nonce?: string }).nonce);
+      expect(nonces).toEqual(['key-taken-back~1.0', 'key-taken-back~1.1']);
     } finally {
       await impatient.stop();
     }
-    // The dispatcher's resend: every story is in the channel exactly once.
-    const resent = await platform.sender.send(channel, formatAlert(stories));
-    expect(resent.ok && resent.messageIds).toHaveLength(2);
     const text = fake.messages(guild.textChannelId).map((m) => embedText(m.embeds)).join('');
     for (let i = 0; i < 12; i++) expect(text.split(`Taken back ${i}"`)).toHaveLength(2);
   });
