@@ -3,7 +3,7 @@
  * commands with one bulk overwrite when they changed, answers slash commands, and gives the dispatcher a
  * MessageSender. A deleted channel, a kicked bot or a gateway error is logged, never fatal.
  */
-import { Client, Events, GatewayIntentBits, type Channel, type Guild } from 'discord.js';
+import { Client, Events, GatewayIntentBits, RESTEvents, type Channel, type Guild } from 'discord.js';
 import type { ChannelRef } from '../../chat/command.js';
 import type { CommandRegistry } from '../../chat/registry.js';
 import type { BotServices } from '../../chat/services.js';
@@ -77,6 +77,15 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     }
   };
 
+  // A 429 the REST queue waits out never reaches the dispatcher: the log is where an operator sees it. Waits
+  // under a second are the queue spacing a burst (a fan-out meets them all the time) and are left out.
+  client.rest.on(RESTEvents.RateLimited, (limit) => {
+    if (limit.retryAfter < 1000) return;
+    logger.info(
+      { route: limit.route, method: limit.method, waitMs: limit.retryAfter, global: limit.global, scope: limit.scope },
+      'Discord rate limit: requests on this route wait',
+    );
+  });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'Discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ detail: message }, 'Discord client warning'));
   client.on(Events.ChannelDelete, (channel: Channel) => gone(channel, 'channel deleted'));

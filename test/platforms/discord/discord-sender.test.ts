@@ -117,6 +117,26 @@ describe('Discord sender against the fake Discord', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
   });
 
+  it('logs a 429 wait of a second or more, which the REST queue absorbs, and not the short ones', async () => {
+    const logger = memoryLogger();
+    const watched = createDiscordPlatform({ token: TOKEN, apiBase: fake.restBase, guildId: guild.id, registry, services, logger, kv });
+    await watched.start();
+    const limitLogs = () => logger.entries.filter((e) => e.message.startsWith('Discord rate limit'));
+    try {
+      const channel: ChannelRef = { platform: 'discord', chatId: guild.textChannelId };
+      fake.rateLimitNext(`POST /channels/${guild.textChannelId}/messages`, 0.2);
+      expect((await watched.sender.send(channel, formatAlert([makeStory({ id: 'limit-short' })]))).ok).toBe(true);
+      expect(limitLogs()).toEqual([]);
+      fake.rateLimitNext(`POST /channels/${guild.textChannelId}/messages`, 1.2);
+      expect((await watched.sender.send(channel, formatAlert([makeStory({ id: 'limit-long' })]))).ok).toBe(true);
+      expect(limitLogs()).toHaveLength(1);
+      expect(limitLogs()[0]).toMatchObject({ level: 'info', details: { method: 'POST', waitMs: expect.any(Number) } });
+      expect((limitLogs()[0]!.details as { waitMs: number }).waitMs).toBeGreaterThanOrEqual(1000);
+    } finally {
+      await watched.stop();
+    }
+  });
+
   // A proxy or a hand-written Discord may leave out Retry-After: discord.js alone would retry at once, in a loop.
   it.each([
     // [what is waited, the 429's form, its wait in seconds, how many 429s, least time the send takes]
