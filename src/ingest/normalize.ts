@@ -131,7 +131,8 @@ const TRACKING_PARAMS = new Set([
   '_ga', '_gl', 'mkt_tok', 'cmpid', 'xtor', 'smid', 'ito', 'ns_mchannel', 'ns_source', 'ns_campaign',
   'ns_linkname', 'ns_fee', 'sr_share', 'spm', 'ref_src', 'ref_url', 'vero_id', 'oly_anon_id', 'oly_enc_id',
 ]);
-const TRACKING_PREFIXES = ['utm_', 'at_', 'pk_', 'mtm_', 'hsa_'];
+// utm_ Google Analytics, at_ AT Internet, pk_ and mtm_ Matomo, hsa_ HubSpot, wt_ Webtrekk (heise's wt_mc).
+const TRACKING_PREFIXES = ['utm_', 'at_', 'pk_', 'mtm_', 'hsa_', 'wt_'];
 
 /** An absolute http(s) URL resolved against `base`, tracking parameters removed; null for anything else. */
 export function cleanUrl(raw: string, base?: string, stripTracking = true): string | null {

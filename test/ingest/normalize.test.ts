@@ -34,7 +34,7 @@ async function normalize(xml: string, ctx: { language?: string | null; baseUrl?:
 
 describe('normalizeItems', () => {
   it('removes tracking parameters and keeps the others', async () => {
-    const link = 'https://news.example.org/a?id=7&amp;utm_source=rss&amp;utm_medium=feed&amp;fbclid=x&amp;gclid=y&amp;at_medium=RSS&amp;ocid=z&amp;mc_cid=1';
+    const link = 'https://news.example.org/a?id=7&amp;utm_source=rss&amp;utm_medium=feed&amp;fbclid=x&amp;gclid=y&amp;at_medium=RSS&amp;ocid=z&amp;mc_cid=1&amp;wt_mc=rss.red.ho.ho.rdf.beitrag.beitrag&amp;wt_zmc=x';
     const [item] = await normalize(makeFeed(makeItem({ title: 'T', link })));
     expect(item?.url).toBe('https://news.example.org/a?id=7');
   });
