@@ -83,6 +83,7 @@ function feedHealth(core: Core): FeedHealthView[] {
       lastAttemptAt: state?.lastAttemptAt ?? null,
       consecutiveFailures: state?.consecutiveFailures ?? 0,
       lastError: state?.lastError ?? null,
+      repairs: state?.repairs ?? [],
     };
   });
 }

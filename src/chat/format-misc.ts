@@ -99,6 +99,7 @@ function feedLine(feed: FeedHealthView, now: number): Span[] {
     const failures = `${feed.consecutiveFailures} ${feed.consecutiveFailures === 1 ? 'failure' : 'failures'} in a row`;
     state = `failing: ${failures}${feed.lastError ? `, last error: ${feed.lastError}` : ''}; ${lastSuccess}`;
   } else if (feed.lastAttemptAt === null) state = 'not polled yet';
+  else if (feed.repairs.length > 0) state = `ok with repairs to its XML (${feed.repairs.join('; ')}), ${lastSuccess}`;
   else state = `ok, ${lastSuccess}`;
   return [span(name, { bold: true }), span(` — ${state}`)];
 }

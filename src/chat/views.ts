@@ -70,6 +70,8 @@ export type FeedHealthView = {
   lastAttemptAt: number | null;
   consecutiveFailures: number;
   lastError: string | null;
+  /** What its XML needed at the last full fetch (a broken feed that still gives items); empty when nothing. */
+  repairs: string[];
 };
 
 /** A tracked topic. */

@@ -233,7 +233,7 @@ export function createPoller(deps: PollerDeps): Poller {
       const items = parsed.items;
       const fresh = await batched(() => {
         const inserted = store.insertItems(feed.id, items, startedAt);
-        store.recordFetchSuccess(feed.id, { etag: outcome.etag, lastModified: outcome.lastModified, at: startedAt });
+        store.recordFetchSuccess(feed.id, { etag: outcome.etag, lastModified: outcome.lastModified, at: startedAt, repairs: parsed.repairs });
         if (inserted.length > 0) deps.onNewItemsInTransaction?.(feed.id, inserted, { firstFetch });
         return inserted;
       });

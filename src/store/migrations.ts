@@ -102,6 +102,11 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    name: 'repairs a feed needed at its last full fetch, for /sources',
+    // A JSON array of repair names; NULL when its last full fetch needed none.
+    sql: 'ALTER TABLE feed_state ADD COLUMN repairs TEXT;',
+  },
 ];
 
 /** Brings a database up to the latest version; returns the versions applied (empty when already current). */

@@ -45,6 +45,7 @@ type FeedStateRow = {
   last_error: string | null;
   next_attempt_at: number | null;
   first_fetch_done: number;
+  repairs: string | null;
 };
 
 const ITEM_COLUMNS = 'id, feed_id, url, title, summary, language, published_at, published_estimated, fetched_at';
@@ -74,6 +75,7 @@ function toFeedState(row: FeedStateRow): FeedState {
     lastError: row.last_error,
     nextAttemptAt: row.next_attempt_at,
     firstFetchDone: row.first_fetch_done !== 0,
+    repairs: row.repairs === null ? [] : (JSON.parse(row.repairs) as string[]),
   };
 }
 
@@ -132,14 +134,16 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
     latestFullFetch.all(cutoff).reduce((pruned, feed) => pruned + pruneFeedSeen.run(feed.feed_id, Math.min(cutoff, feed.at)).changes, 0);
   const stateById = db.prepare<[string], FeedStateRow>('SELECT * FROM feed_state WHERE feed_id = ?');
   const allStates = db.prepare<[], FeedStateRow>('SELECT * FROM feed_state ORDER BY feed_id');
-  const success = db.prepare<{ feed: string; etag: string | null; lastModified: string | null; at: number }>(
+  // @keepRepairs (a 304: nothing was parsed) leaves the repairs of the last full fetch as they were.
+  const success = db.prepare<{ feed: string; etag: string | null; lastModified: string | null; at: number; repairs: string | null; keepRepairs: number }>(
     `INSERT INTO feed_state (feed_id, etag, last_modified, last_attempt_at, last_success_at,
-                             consecutive_failures, last_error, next_attempt_at, first_fetch_done)
-     VALUES (@feed, @etag, @lastModified, @at, @at, 0, NULL, NULL, 1)
+                             consecutive_failures, last_error, next_attempt_at, first_fetch_done, repairs)
+     VALUES (@feed, @etag, @lastModified, @at, @at, 0, NULL, NULL, 1, @repairs)
      ON CONFLICT (feed_id) DO UPDATE SET
        etag = excluded.etag, last_modified = excluded.last_modified,
        last_attempt_at = excluded.last_attempt_at, last_success_at = excluded.last_success_at,
-       consecutive_failures = 0, last_error = NULL, next_attempt_at = NULL, first_fetch_done = 1`,
+       consecutive_failures = 0, last_error = NULL, next_attempt_at = NULL, first_fetch_done = 1,
+       repairs = CASE @keepRepairs WHEN 1 THEN feed_state.repairs ELSE excluded.repairs END`,
   );
   const failure = db.prepare<{ feed: string; error: string; at: number; next: number }>(
     `INSERT INTO feed_state (feed_id, last_attempt_at, consecutive_failures, last_error, next_attempt_at)
@@ -219,8 +223,9 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
       const row = stateById.get(feedId);
       return row ? toFeedState(row) : null;
     },
-    recordFetchSuccess: (feedId, { etag, lastModified, at }) => {
-      success.run({ feed: feedId, etag, lastModified, at });
+    recordFetchSuccess: (feedId, { etag, lastModified, at, repairs }) => {
+      const known = repairs !== undefined;
+      success.run({ feed: feedId, etag, lastModified, at, repairs: known && repairs.length > 0 ? JSON.stringify(repairs) : null, keepRepairs: known ? 0 : 1 });
     },
     recordFetchFailure: (feedId, { error, at, nextAttemptAt }) => {
       failure.run({ feed: feedId, error, at, next: nextAttemptAt });

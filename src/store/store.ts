@@ -20,6 +20,8 @@ export type FeedState = {
   nextAttemptAt: number | null;
   /** True once the feed has been fetched successfully at least once (its backlog is stored, not alerted). */
   firstFetchDone: boolean;
+  /** What sitrep had to repair in the feed's XML at its last full fetch (parse.ts names them); empty when nothing. */
+  repairs: string[];
 };
 
 /** What prune removed. */
@@ -41,7 +43,8 @@ export type Store = {
   prune(now: number, retentionMs: number): PruneResult;
   getFeedState(feedId: string): FeedState | null;
   /** Records a successful fetch (200 or 304): resets failures, clears the backoff, keeps the validators given. */
-  recordFetchSuccess(feedId: string, success: { etag: string | null; lastModified: string | null; at: number }): void;
+  /** `repairs`: what its XML needed, from a full fetch; left out (a 304), the last full fetch's stay. */
+  recordFetchSuccess(feedId: string, success: { etag: string | null; lastModified: string | null; at: number; repairs?: readonly string[] }): void;
   /** Records a failed fetch: one more consecutive failure, its reason, and when to try again. */
   recordFetchFailure(feedId: string, failure: { error: string; at: number; nextAttemptAt: number }): void;
   /** The state of every feed ever attempted, ordered by feed id. */

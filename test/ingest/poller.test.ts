@@ -229,8 +229,10 @@ describe('pollOnce', () => {
 
     expect(await poller.pollOnce()).toEqual([{ feedId: 'cut', status: 'new', newItems: 1 }]);
     expect(infos.find((entry) => entry.msg === 'feed XML repaired')?.obj).toEqual({ feedId: 'cut', repairs: ['closed tags left open at end of file'] });
+    expect(store.getFeedState('cut')?.repairs).toEqual(['closed tags left open at end of file']);
     body = whole;
     expect(await poller.pollOnce()).toEqual([{ feedId: 'cut', status: 'new', newItems: 1 }]);
+    expect(store.getFeedState('cut')?.repairs).toEqual([]);
     const stored = store.db.prepare('SELECT title, url FROM items ORDER BY title').all();
     expect(stored).toEqual([
       { title: 'M23 news 1', url: null },

@@ -290,6 +290,7 @@ describe('feed state', () => {
       lastError: 'timed out after 15000 ms',
       nextAttemptAt: T0 + 3 * HOUR,
       firstFetchDone: false,
+      repairs: [],
     });
 
     store.recordFetchSuccess('radio-okapi', { etag: '"v1"', lastModified: 'Sun, 01 Jun 2025 12:00:00 GMT', at: T0 + 3 * HOUR });
@@ -308,6 +309,14 @@ describe('feed state', () => {
       ['actualite-cd', 0],
       ['radio-okapi', 1],
     ]);
+    expect(store.getFeedState('radio-okapi')?.repairs).toEqual([]);
+    // A full fetch records what the XML needed; a 304 (no repairs given) keeps it; the next full fetch replaces it.
+    store.recordFetchSuccess('radio-okapi', { etag: '"v2"', lastModified: null, at: T0 + 5 * HOUR, repairs: ['escaped bare & and unknown entities'] });
+    expect(store.getFeedState('radio-okapi')?.repairs).toEqual(['escaped bare & and unknown entities']);
+    store.recordFetchSuccess('radio-okapi', { etag: '"v2"', lastModified: null, at: T0 + 6 * HOUR });
+    expect(store.getFeedState('radio-okapi')?.repairs).toEqual(['escaped bare & and unknown entities']);
+    store.recordFetchSuccess('radio-okapi', { etag: '"v3"', lastModified: null, at: T0 + 7 * HOUR, repairs: [] });
+    expect(store.getFeedState('radio-okapi')?.repairs).toEqual([]);
   });
 });
 
