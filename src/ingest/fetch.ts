@@ -14,6 +14,7 @@ import { httpGet, type HttpResponse } from './http-get.js';
 import { parseRetryAfter } from './retry-after.js';
 import { errorText } from '../error-text.js';
 import { ownPackage } from '../package-root.js';
+import { redactUrl } from './redact-url.js';
 
 /** Limits and identity for one fetch; every field has a default. */
 export type FetchOptions = {
@@ -77,14 +78,14 @@ function classifyTarget(target: string): Target {
   try {
     url = new URL(target);
   } catch {
-    return { type: 'error', reason: `invalid URL: ${target}` };
+    return { type: 'error', reason: `invalid URL: ${redactUrl(target)}` };
   }
   if (url.protocol === 'http:' || url.protocol === 'https:') return { type: 'http', url };
   if (url.protocol === 'file:') {
     try {
       return { type: 'file', path: fileURLToPath(url) };
     } catch {
-      return { type: 'error', reason: `invalid file URL: ${target}` };
+      return { type: 'error', reason: `invalid file URL: ${redactUrl(target)}` };
     }
   }
   return { type: 'error', reason: `unsupported URL scheme ${url.protocol}` };
@@ -148,12 +149,12 @@ async function fetchHttp(
         try {
           next = new URL(location, url);
         } catch {
-          return { ok: false, status, reason: `bad redirect Location: ${location}` };
+          return { ok: false, status, reason: `bad redirect Location: ${redactUrl(location)}` };
         }
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
           return { ok: false, status, reason: `redirect to unsupported URL scheme ${next.protocol}` };
         }
-        if (visited.has(next.href)) return { ok: false, status, reason: `redirect loop back to ${next.href}` };
+        if (visited.has(next.href)) return { ok: false, status, reason: `redirect loop back to ${redactUrl(next.href)}` };
         if (redirects >= maxRedirects) return { ok: false, status, reason: `too many redirects (more than ${maxRedirects})` };
         url = next;
         continue;

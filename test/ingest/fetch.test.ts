@@ -157,6 +157,15 @@ describe('fetchFeed over HTTP', () => {
     expect(server.requestsFor('/loop-a')).toHaveLength(1);
   });
 
+  it('never puts the login of a feed URL in its errors', async () => {
+    server.route('/loop-a', { redirectTo: '/loop-b' });
+    server.route('/loop-b', { redirectTo: '/loop-a' });
+    const withLogin = server.url('/loop-a').replace('http://', 'http://alice:s3cret@');
+    const loop = await fetchFeed(withLogin, none);
+    expect(loop).toEqual({ ok: false, status: 302, reason: `redirect loop back to ${withLogin.replace('alice:s3cret@', '***@')}` });
+    expect(await fetchFeed('http://alice:s3cret@[bad/feed', none)).toEqual({ ok: false, reason: 'invalid URL: http://***@[bad/feed' });
+  });
+
   it('gives up after maxRedirects redirects', async () => {
     for (let i = 0; i < 7; i++) server.route(`/hop${i}`, { redirectTo: `/hop${i + 1}` });
     server.route('/hop7', { body: feedXml });
