@@ -5,12 +5,13 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.js';
-import type { Store } from '../store/store.js';
+import type { FeedState, Store } from '../store/store.js';
 import { backoffDelay, DEFAULT_BACKOFF_MAX_MS } from './backoff.js';
 import type { FeedValidators, FetchOutcome, ParseOutcome } from './feed-result.js';
 import type { FetchOptions } from './fetch.js';
 import type { NormalizedItem } from './item.js';
 import { errorText } from '../error-text.js';
+import { redactUrl } from './redact-url.js';
 import { createWriteBatch } from './write-batch.js';
 
 /** One feed as the poller needs it (src/config's FeedConfig fits). */
@@ -35,7 +36,7 @@ export type PollReport = {
 };
 
 /** The part of the Store the poller uses. */
-export type PollerStore = Pick<Store, 'getFeedState' | 'insertItems' | 'recordFetchSuccess' | 'recordFetchFailure'>;
+export type PollerStore = Pick<Store, 'getFeedState' | 'insertItems' | 'recordFetchSuccess' | 'recordFetchFailure' | 'forgetFeedState'>;
 
 /** Fetching, with the signature of src/ingest/fetch.ts fetchFeed. */
 export type FetchFeedFn = (target: string, validators: FeedValidators, options?: FetchOptions) => Promise<FetchOutcome>;
@@ -165,13 +166,27 @@ export function createPoller(deps: PollerDeps): Poller {
   let stopping = false;
   let timer: ReturnType<typeof setInterval> | null = null;
 
+  const urlChanged = (feed: FeedSource, state: FeedState) => state.url !== null && state.url !== feed.url;
+  /**
+   * The feed's stored state, or null when there is none or it was another URL's: sources.yaml gave the id a
+   * new URL, so the old validators would fetch nothing (the new URL answers 304 until it changes after the old
+   * date), its health and backoff are not the new URL's, and its first fetch is a backlog to store silently.
+   */
+  const currentState = (feed: FeedSource): FeedState | null => {
+    const state = store.getFeedState(feed.id);
+    if (state === null || !urlChanged(feed, state)) return state;
+    logger.info({ feedId: feed.id, url: redactUrl(feed.url), was: redactUrl(state.url ?? '') }, 'feed URL changed: fetching it as a new feed');
+    store.forgetFeedState(feed.id);
+    return null;
+  };
+
   const fail = (feed: FeedSource, startedAt: number, failuresBefore: number, error: string, retryAfterMs?: number): PollReport => {
     const failures = failuresBefore + 1;
     const delay = backoffDelay({ intervalMs: feed.intervalMs, failures, maxMs: backoffMaxMs, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
     const nextAttemptAt = clock.now() + delay;
     dueAt.set(feed.id, nextAttemptAt);
     try {
-      store.recordFetchFailure(feed.id, { error, at: startedAt, nextAttemptAt });
+      store.recordFetchFailure(feed.id, { error, at: startedAt, nextAttemptAt, url: feed.url });
     } catch (storeError) {
       logger.error({ feedId: feed.id, err: errorText(storeError) }, 'could not record feed failure');
     }
@@ -185,7 +200,7 @@ export function createPoller(deps: PollerDeps): Poller {
     const startedAt = clock.now();
     let failuresBefore = 0;
     try {
-      const state = store.getFeedState(feed.id);
+      const state = currentState(feed);
       failuresBefore = state?.consecutiveFailures ?? 0;
       const validators: FeedValidators = { etag: state?.etag ?? null, lastModified: state?.lastModified ?? null };
       const options: FetchOptions = { ...deps.fetchOptions, signal };
@@ -208,7 +223,7 @@ export function createPoller(deps: PollerDeps): Poller {
         return fail(feed, startedAt, failuresBefore, outcome.reason, outcome.retryAfterMs);
       }
       if (outcome.status === 304) {
-        await batched(() => store.recordFetchSuccess(feed.id, { etag: outcome.etag, lastModified: outcome.lastModified, at: startedAt }));
+        await batched(() => store.recordFetchSuccess(feed.id, { etag: outcome.etag, lastModified: outcome.lastModified, at: startedAt, url: feed.url }));
         dueAt.set(feed.id, startedAt + feed.intervalMs);
         return { feedId: feed.id, status: 'unchanged', newItems: 0 };
       }
@@ -233,7 +248,7 @@ export function createPoller(deps: PollerDeps): Poller {
       const items = parsed.items;
       const fresh = await batched(() => {
         const inserted = store.insertItems(feed.id, items, startedAt);
-        store.recordFetchSuccess(feed.id, { etag: outcome.etag, lastModified: outcome.lastModified, at: startedAt, repairs: parsed.repairs });
+        store.recordFetchSuccess(feed.id, { etag: outcome.etag, lastModified: outcome.lastModified, at: startedAt, repairs: parsed.repairs, url: feed.url });
         if (inserted.length > 0) deps.onNewItemsInTransaction?.(feed.id, inserted, { firstFetch });
         return inserted;
       });
@@ -270,7 +285,7 @@ export function createPoller(deps: PollerDeps): Poller {
     if (at === undefined) {
       const state = store.getFeedState(feed.id);
       at =
-        state === null || state.lastAttemptAt === null
+        state === null || state.lastAttemptAt === null || urlChanged(feed, state)
           ? Number.NEGATIVE_INFINITY
           : (state.nextAttemptAt ?? state.lastAttemptAt + feed.intervalMs);
       dueAt.set(feed.id, at);

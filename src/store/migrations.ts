@@ -107,6 +107,12 @@ export const migrations: readonly Migration[] = [
     // A JSON array of repair names; NULL when its last full fetch needed none.
     sql: 'ALTER TABLE feed_state ADD COLUMN repairs TEXT;',
   },
+  {
+    name: 'the URL a feed state belongs to',
+    // A feed whose URL is changed in sources.yaml must not send the old URL's validators to the new one (it
+    // would answer 304 until it changed after the old date) nor count as fetched before. NULL: not known yet.
+    sql: 'ALTER TABLE feed_state ADD COLUMN url TEXT;',
+  },
 ];
 
 /** Brings a database up to the latest version; returns the versions applied (empty when already current). */

@@ -46,6 +46,7 @@ type FeedStateRow = {
   next_attempt_at: number | null;
   first_fetch_done: number;
   repairs: string | null;
+  url: string | null;
 };
 
 const ITEM_COLUMNS = 'id, feed_id, url, title, summary, language, published_at, published_estimated, fetched_at';
@@ -76,6 +77,7 @@ function toFeedState(row: FeedStateRow): FeedState {
     nextAttemptAt: row.next_attempt_at,
     firstFetchDone: row.first_fetch_done !== 0,
     repairs: row.repairs === null ? [] : (JSON.parse(row.repairs) as string[]),
+    url: row.url,
   };
 }
 
@@ -135,24 +137,27 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
   const stateById = db.prepare<[string], FeedStateRow>('SELECT * FROM feed_state WHERE feed_id = ?');
   const allStates = db.prepare<[], FeedStateRow>('SELECT * FROM feed_state ORDER BY feed_id');
   // @keepRepairs (a 304: nothing was parsed) leaves the repairs of the last full fetch as they were.
-  const success = db.prepare<{ feed: string; etag: string | null; lastModified: string | null; at: number; repairs: string | null; keepRepairs: number }>(
+  const success = db.prepare<{ feed: string; etag: string | null; lastModified: string | null; at: number; repairs: string | null; keepRepairs: number; url: string | null }>(
     `INSERT INTO feed_state (feed_id, etag, last_modified, last_attempt_at, last_success_at,
-                             consecutive_failures, last_error, next_attempt_at, first_fetch_done, repairs)
-     VALUES (@feed, @etag, @lastModified, @at, @at, 0, NULL, NULL, 1, @repairs)
+                             consecutive_failures, last_error, next_attempt_at, first_fetch_done, repairs, url)
+     VALUES (@feed, @etag, @lastModified, @at, @at, 0, NULL, NULL, 1, @repairs, @url)
      ON CONFLICT (feed_id) DO UPDATE SET
        etag = excluded.etag, last_modified = excluded.last_modified,
        last_attempt_at = excluded.last_attempt_at, last_success_at = excluded.last_success_at,
        consecutive_failures = 0, last_error = NULL, next_attempt_at = NULL, first_fetch_done = 1,
-       repairs = CASE @keepRepairs WHEN 1 THEN feed_state.repairs ELSE excluded.repairs END`,
+       repairs = CASE @keepRepairs WHEN 1 THEN feed_state.repairs ELSE excluded.repairs END,
+       url = coalesce(excluded.url, feed_state.url)`,
   );
-  const failure = db.prepare<{ feed: string; error: string; at: number; next: number }>(
-    `INSERT INTO feed_state (feed_id, last_attempt_at, consecutive_failures, last_error, next_attempt_at)
-     VALUES (@feed, @at, 1, @error, @next)
+  const failure = db.prepare<{ feed: string; error: string; at: number; next: number; url: string | null }>(
+    `INSERT INTO feed_state (feed_id, last_attempt_at, consecutive_failures, last_error, next_attempt_at, url)
+     VALUES (@feed, @at, 1, @error, @next, @url)
      ON CONFLICT (feed_id) DO UPDATE SET
        last_attempt_at = excluded.last_attempt_at,
        consecutive_failures = feed_state.consecutive_failures + 1,
-       last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at`,
+       last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at,
+       url = coalesce(excluded.url, feed_state.url)`,
   );
+  const forgetState = db.prepare<[string]>('DELETE FROM feed_state WHERE feed_id = ?');
 
   // Inside store.transaction: the first seq not yet in the full-text index (rows from it on are this
   // transaction's new items), or null when none are waiting; undefined outside it (index at once).
@@ -223,12 +228,23 @@ export function createSqliteStore(path: string, clock: Clock): SqliteStore {
       const row = stateById.get(feedId);
       return row ? toFeedState(row) : null;
     },
-    recordFetchSuccess: (feedId, { etag, lastModified, at, repairs }) => {
+    recordFetchSuccess: (feedId, { etag, lastModified, at, repairs, url }) => {
       const known = repairs !== undefined;
-      success.run({ feed: feedId, etag, lastModified, at, repairs: known && repairs.length > 0 ? JSON.stringify(repairs) : null, keepRepairs: known ? 0 : 1 });
+      success.run({
+        feed: feedId,
+        etag,
+        lastModified,
+        at,
+        repairs: known && repairs.length > 0 ? JSON.stringify(repairs) : null,
+        keepRepairs: known ? 0 : 1,
+        url: url ?? null,
+      });
     },
-    recordFetchFailure: (feedId, { error, at, nextAttemptAt }) => {
-      failure.run({ feed: feedId, error, at, next: nextAttemptAt });
+    recordFetchFailure: (feedId, { error, at, nextAttemptAt, url }) => {
+      failure.run({ feed: feedId, error, at, next: nextAttemptAt, url: url ?? null });
+    },
+    forgetFeedState: (feedId) => {
+      forgetState.run(feedId);
     },
     listFeedHealth: () => allStates.all().map(toFeedState),
     close: () => {

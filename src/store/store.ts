@@ -22,6 +22,8 @@ export type FeedState = {
   firstFetchDone: boolean;
   /** What sitrep had to repair in the feed's XML at its last full fetch (parse.ts names them); empty when nothing. */
   repairs: string[];
+  /** The URL this state was recorded for (null in a database older than the column). */
+  url: string | null;
 };
 
 /** What prune removed. */
@@ -44,9 +46,14 @@ export type Store = {
   getFeedState(feedId: string): FeedState | null;
   /** Records a successful fetch (200 or 304): resets failures, clears the backoff, keeps the validators given. */
   /** `repairs`: what its XML needed, from a full fetch; left out (a 304), the last full fetch's stay. */
-  recordFetchSuccess(feedId: string, success: { etag: string | null; lastModified: string | null; at: number; repairs?: readonly string[] }): void;
+  recordFetchSuccess(
+    feedId: string,
+    success: { etag: string | null; lastModified: string | null; at: number; repairs?: readonly string[]; url?: string },
+  ): void;
   /** Records a failed fetch: one more consecutive failure, its reason, and when to try again. */
-  recordFetchFailure(feedId: string, failure: { error: string; at: number; nextAttemptAt: number }): void;
+  recordFetchFailure(feedId: string, failure: { error: string; at: number; nextAttemptAt: number; url?: string }): void;
+  /** Forgets a feed's state (validators, health, first fetch): its URL changed, so none of it is the new URL's. */
+  forgetFeedState(feedId: string): void;
   /** The state of every feed ever attempted, ordered by feed id. */
   listFeedHealth(): FeedState[];
   close(): void;

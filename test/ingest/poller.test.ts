@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createManualClock } from '../../src/clock.js';
 import { fetchFeed } from '../../src/ingest/fetch.js';
 import { parseFeed } from '../../src/ingest/parse-feed.js';
@@ -183,6 +183,29 @@ describe('pollOnce', () => {
     expect(store.countItems()).toBe(2);
     expect(calls).toHaveLength(1);
     expect(store.getFeedState('okapi')).toMatchObject({ etag: '"v1"', consecutiveFailures: 0 });
+  });
+
+  it('fetches a feed whose URL changed as a new feed: no old validators, old failures or backoff, a silent backlog', async () => {
+    const { server, clock, store, calls, feed, make } = await setup();
+    server.route('/old.xml', { etag: '"v9"', lastModified: 'Wed, 01 Jan 2025 00:00:00 GMT', body: rssFeed({ title: 'Old', items: items('1') }) });
+    await make([feed('outlet', { url: server.url('/old.xml') })]).pollOnce();
+    server.route('/old.xml', { status: 500 });
+    clock.advance(10 * MINUTE);
+    await make([feed('outlet', { url: server.url('/old.xml') })]).pollOnce();
+    expect(store.getFeedState('outlet')).toMatchObject({ consecutiveFailures: 1, etag: '"v9"' });
+
+    // The same id, a new URL (the old one's validators would get a 304 from a server honouring them).
+    server.route('/new.xml', { etag: '"n1"', body: rssFeed({ title: 'New', items: items('x', 'y') }) });
+    const moved = make([feed('outlet', { url: server.url('/new.xml') })]);
+    // Due at once, though the old URL's backoff was still running.
+    moved.start();
+    await vi.waitFor(() => expect(server.requestsFor('/new.xml')).toHaveLength(1));
+    await moved.stop();
+    const [request] = server.requestsFor('/new.xml');
+    expect(request?.headers['if-none-match']).toBeUndefined();
+    expect(request?.headers['if-modified-since']).toBeUndefined();
+    expect(calls.at(-1)).toEqual({ feedId: 'outlet', titles: ['M23 news x', 'M23 news y'], firstFetch: true });
+    expect(store.getFeedState('outlet')).toMatchObject({ consecutiveFailures: 0, etag: '"n1"', url: server.url('/new.xml') });
   });
 
   it('flags only the first successful fetch of a feed as its backlog', async () => {
