@@ -11,22 +11,28 @@ import iconv from 'iconv-lite';
 export type DecodedFeed = { text: string; encoding: string };
 
 // A gzip bomb must not eat the process: no real feed comes close to this once unpacked.
-const MAX_GUNZIPPED_BYTES = 64 * 1024 * 1024;
+export const MAX_GUNZIPPED_BYTES = 64 * 1024 * 1024;
 
-/** Turns raw feed bytes into text: gunzips a gzip body, picks the encoding, drops junk before the first `<`. */
-export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null): DecodedFeed {
-  const body = maybeGunzip(bytes);
+/**
+ * Turns raw feed bytes into text: gunzips a gzip body, picks the encoding, drops junk before the first `<`.
+ * A gzip body the server did not label as such is only seen here, so the fetch's size cap (`maxBytes`) must be
+ * applied to its unpacked size here too: 'too-large' when it unpacks to more.
+ */
+export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null, maxBytes = MAX_GUNZIPPED_BYTES): DecodedFeed | 'too-large' {
+  const body = maybeGunzip(bytes, maxBytes);
+  if (body === 'too-large') return body;
   const encoding = chooseEncoding(body, contentType);
   const text = decodeWith(body, encoding);
   return { text: stripLeadingJunk(text), encoding };
 }
 
-function maybeGunzip(bytes: Uint8Array): Uint8Array {
+function maybeGunzip(bytes: Uint8Array, maxBytes: number): Uint8Array | 'too-large' {
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
   try {
-    return new Uint8Array(gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES }));
-  } catch {
-    return bytes; // Not really gzip (or too big): decode what we were given.
+    return new Uint8Array(gunzipSync(bytes, { maxOutputLength: maxBytes }));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return 'too-large';
+    return bytes; // Not really gzip: decode what we were given.
   }
 }
 

@@ -33,7 +33,7 @@ export type FetchOptions = {
 };
 
 /** The defaults applied by fetchFeed. */
-const fetchDefaults = { timeoutMs: 15_000, maxBytes: 5_000_000, maxRedirects: 5 } as const;
+export const fetchDefaults = { timeoutMs: 15_000, maxBytes: 5_000_000, maxRedirects: 5 } as const;
 
 const ACCEPT =
   'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';

@@ -3,7 +3,7 @@
  * `sitrep poll` and `sitrep parse` all go through here, so they agree on every item.
  */
 import type { ParseOutcome } from './feed-result.js';
-import { decodeFeedBytes } from './decode.js';
+import { decodeFeedBytes, MAX_GUNZIPPED_BYTES } from './decode.js';
 import { parseFeedText } from './parse.js';
 import { normalizeItems } from './normalize.js';
 import { flattenText, htmlToText } from './feed-text.js';
@@ -20,13 +20,18 @@ export type ParseFeedContext = {
   fetchedAt: number;
   /** The document's final URL, for resolving relative links. */
   baseUrl?: string;
+  /** The fetch's size cap, applied again to a gzip body the server sent unlabelled (decode.ts unpacks it). */
+  maxBytes?: number;
 };
 
 /** Decodes, parses and normalizes one feed document; failures come back as `{ ok: false, reason }`, never thrown. */
 export async function parseFeed(bytes: Uint8Array, ctx: ParseFeedContext): Promise<ParseOutcome> {
   try {
     if (bytes.length === 0) return { ok: false, reason: 'empty body' };
-    const { text } = decodeFeedBytes(bytes, ctx.contentType ?? null);
+    const maxBytes = ctx.maxBytes ?? MAX_GUNZIPPED_BYTES;
+    const decoded = decodeFeedBytes(bytes, ctx.contentType ?? null, maxBytes);
+    if (decoded === 'too-large') return { ok: false, reason: `body larger than ${maxBytes} bytes once unpacked` };
+    const { text } = decoded;
     const parsed = await parseFeedText(text);
     if (!parsed.ok) return parsed;
     const items = normalizeItems(parsed.feed, {

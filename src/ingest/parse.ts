@@ -30,7 +30,7 @@ export type ParsedFeed = Parser.Output<ItemExtras> & FeedExtras;
 export type ParseTextOutcome = { ok: true; feed: ParsedFeed; repairs: string[] } | { ok: false; reason: string };
 
 /** Every failure reason starts with one of these (tests and health reports rely on the fixed forms). */
-export const PARSE_FAILURE_FORMS = [/^empty body$/, /^not a feed \(.+\)$/, /^malformed feed: .+$/];
+export const PARSE_FAILURE_FORMS = [/^empty body$/, /^not a feed \(.+\)$/, /^malformed feed: .+$/, /^body larger than .+ bytes once unpacked$/];
 
 // One instance for the whole process: parseString is synchronous inside and resets xml2js each call.
 const parser: Parser<FeedExtras, ItemExtras> = new Parser({

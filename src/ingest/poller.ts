@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 import type { FeedState, Store } from '../store/store.js';
 import { backoffDelay, DEFAULT_BACKOFF_MAX_MS } from './backoff.js';
 import type { FeedValidators, FetchOutcome, ParseOutcome } from './feed-result.js';
-import type { FetchOptions } from './fetch.js';
+import { fetchDefaults, type FetchOptions } from './fetch.js';
 import type { NormalizedItem } from './item.js';
 import { errorText } from '../error-text.js';
 import { redactUrl } from './redact-url.js';
@@ -48,6 +48,8 @@ export type ParseFeedContext = {
   language: string | null;
   fetchedAt: number;
   baseUrl: string;
+  /** The fetch's size cap, for a gzip body the server did not label (unpacked while parsing). */
+  maxBytes: number;
 };
 
 /** Parsing and normalizing, with the signature of src/ingest/parse-feed.ts parseFeed. */
@@ -236,6 +238,7 @@ export function createPoller(deps: PollerDeps): Poller {
           language: feed.language ?? null,
           fetchedAt: startedAt,
           baseUrl: outcome.finalUrl,
+          maxBytes: options.maxBytes ?? fetchDefaults.maxBytes,
         });
       } catch (error) {
         parsed = { ok: false, reason: errorText(error) };

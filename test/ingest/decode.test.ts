@@ -1,7 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
-import { charsetFromContentType, decodeFeedBytes } from '../../src/ingest/decode.js';
+import { charsetFromContentType, decodeFeedBytes as decodeOrTooLarge } from '../../src/ingest/decode.js';
+
+/** decodeFeedBytes for bodies under the cap. */
+function decodeFeedBytes(...args: Parameters<typeof decodeOrTooLarge>) {
+  const decoded = decodeOrTooLarge(...args);
+  if (decoded === 'too-large') throw new Error('unexpectedly too large');
+  return decoded;
+}
 
 const rss = (body: string, decl = '') => `${decl}<rss version="2.0"><channel><title>${body}</title></channel></rss>`;
 const latin1 = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
@@ -61,6 +68,13 @@ describe('decodeFeedBytes', () => {
   it('gunzips a body that starts with the gzip magic bytes', () => {
     const out = decodeFeedBytes(new Uint8Array(gzipSync(Buffer.from(rss('zipped')))), 'application/xml');
     expect(out.text).toBe(rss('zipped'));
+  });
+
+  it('refuses a gzip body that unpacks to more than the size cap (a server may send one unlabelled)', () => {
+    const bomb = new Uint8Array(gzipSync(Buffer.from(rss('x'.repeat(200_000)))));
+    expect(bomb.length).toBeLessThan(2_000);
+    expect(decodeOrTooLarge(bomb, null, 100_000)).toBe('too-large');
+    expect(decodeOrTooLarge(bomb, null, 300_000)).toMatchObject({ encoding: 'utf-8' });
   });
 
   it('strips a BOM and junk before the first tag', () => {

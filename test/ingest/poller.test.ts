@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createManualClock } from '../../src/clock.js';
 import { fetchFeed } from '../../src/ingest/fetch.js';
@@ -206,6 +207,16 @@ describe('pollOnce', () => {
     expect(request?.headers['if-modified-since']).toBeUndefined();
     expect(calls.at(-1)).toEqual({ feedId: 'outlet', titles: ['M23 news x', 'M23 news y'], firstFetch: true });
     expect(store.getFeedState('outlet')).toMatchObject({ consecutiveFailures: 0, etag: '"n1"', url: server.url('/new.xml') });
+  });
+
+  it('holds a gzip body sent without Content-Encoding to the feed\'s maxBytes once unpacked', async () => {
+    const { server, store, feed, make } = await setup();
+    const big = rssFeed({ title: 'Big', items: [{ title: 'M23 news big', guid: 'big', description: 'x'.repeat(300_000) }] });
+    server.route('/big.xml', { respond: (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(gzipSync(big)) });
+    const [report] = await make([feed('big', { maxBytes: 100_000 })]).pollOnce();
+    expect(report).toEqual({ feedId: 'big', status: 'failed', newItems: 0, error: 'parse error: body larger than 100000 bytes once unpacked' });
+    expect(store.countItems()).toBe(0);
+    expect((await make([feed('big', { maxBytes: 1_000_000 })]).pollOnce())[0]).toMatchObject({ status: 'new', newItems: 1 });
   });
 
   it('flags only the first successful fetch of a feed as its backlog', async () => {
