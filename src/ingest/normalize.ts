@@ -31,12 +31,21 @@ export function normalizeItems(feed: ParsedFeed, ctx: NormalizeContext): Normali
   const base = feedBase(feed, ctx.baseUrl);
   const feedLanguage = languageTag(flattenText(feed.language) || flattenText(feed['dc:language']) || (feed.xmlLang ?? ''));
   const configLanguage = languageTag(ctx.language ?? '');
-  const seen = new Set<string>();
+  const seen = new Map<string, NormalizedItem>();
   const items: NormalizedItem[] = [];
   for (const raw of feed.items ?? []) {
-    const item = normalizeOne(raw as unknown as Record<string, unknown>, ctx, base, feedLanguage ?? configLanguage);
-    if (!item || seen.has(item.id)) continue;
-    seen.add(item.id);
+    let item = normalizeOne(raw as unknown as Record<string, unknown>, ctx, base, feedLanguage ?? configLanguage);
+    if (!item) continue;
+    const earlier = seen.get(item.id);
+    if (earlier) {
+      // The same guid on an entry with another link is a second story from a CMS that reuses guids (the site's
+      // address, a category): keyed by its link too, it is kept, with an id as stable as the first's. With the
+      // same link (or none) it is the same entry listed twice.
+      if (item.url === null || item.url === earlier.url) continue;
+      item = { ...item, id: stableId(ctx.feedId, `${item.id}\nlink:${item.url}`) };
+      if (seen.has(item.id)) continue;
+    }
+    seen.set(item.id, item);
     items.push(item);
   }
   return items;

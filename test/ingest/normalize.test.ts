@@ -134,6 +134,18 @@ describe('normalizeItems', () => {
     expect(items.map((i) => i.title)).toEqual(['A']);
   });
 
+  it('keeps a second story that reuses an earlier entry\'s guid under another link, with a stable id of its own', async () => {
+    const doc = makeFeed(
+      makeItem({ title: 'M23 shells Rutshuru', guid: 'dup', link: 'https://news.example/rutshuru' }) +
+        makeItem({ title: 'Talks open in Bunia', guid: 'dup', link: 'https://news.example/bunia' }) +
+        makeItem({ title: 'M23 shells Rutshuru (listed again)', guid: 'dup', link: 'https://news.example/rutshuru' }),
+    );
+    const items = await normalize(doc);
+    expect(items.map((i) => i.title)).toEqual(['M23 shells Rutshuru', 'Talks open in Bunia']);
+    expect(new Set(items.map((i) => i.id)).size).toBe(2);
+    expect((await normalize(doc)).map((i) => i.id)).toEqual(items.map((i) => i.id));
+  });
+
   it('uses the item language, then the feed, then the config', async () => {
     const extra = '<dc:language>fr</dc:language>';
     const ns = ' version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"';
