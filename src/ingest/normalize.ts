@@ -6,6 +6,7 @@ import { hash } from 'node:crypto';
 import type { NormalizedItem } from './item.js';
 import type { ParsedFeed } from './parse.js';
 import { collapseWhitespace, flattenLink, flattenText, htmlToText, truncateAtWord } from './feed-text.js';
+import { parseFeedDate } from './feed-date.js';
 
 /** What normalizing needs to know beyond the document itself. */
 export type NormalizeContext = {
@@ -25,6 +26,8 @@ const TITLE_FROM_SUMMARY_MAX_CHARS = 120;
 export const UNTITLED = '(untitled)';
 // Clocks drift and time zones get mislabelled; only dates clearly in the future are distrusted.
 const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
+// Before the first web feeds (RSS 0.9 is from 1999): an earlier date is a placeholder, not when the item appeared.
+const EARLIEST_FEED_DATE = Date.UTC(1995, 0, 1);
 
 /** Turns a parsed feed into normalized items (duplicate ids within one document dropped). */
 export function normalizeItems(feed: ParsedFeed, ctx: NormalizeContext): NormalizedItem[] {
@@ -121,10 +124,14 @@ function firstText(...values: unknown[]): string {
   return '';
 }
 
-/** The feed's date, or fetchedAt (estimated) when it is missing, unparsable or in the future. */
+/**
+ * The feed's date, or fetchedAt (estimated) when it is missing, unparsable, in the future or older than feeds
+ * are: a content system with no date writes 1 January 1970 (or 0001), and a new item dated so would count as
+ * decades old, never alerted nor shown as latest.
+ */
 export function publishedDate(text: string, fetchedAt: number): { publishedAt: number; publishedAtEstimated: boolean } {
-  const parsed = text === '' ? Number.NaN : Date.parse(text);
-  if (!Number.isFinite(parsed)) return { publishedAt: fetchedAt, publishedAtEstimated: true };
+  const parsed = text === '' ? Number.NaN : parseFeedDate(text);
+  if (!Number.isFinite(parsed) || parsed < EARLIEST_FEED_DATE) return { publishedAt: fetchedAt, publishedAtEstimated: true };
   if (parsed > fetchedAt + FUTURE_TOLERANCE_MS) return { publishedAt: fetchedAt, publishedAtEstimated: true };
   return { publishedAt: parsed, publishedAtEstimated: false };
 }
