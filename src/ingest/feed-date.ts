@@ -20,8 +20,9 @@ const FRENCH_MONTHS: Array<[RegExp, string]> = [
   [/\bmai\b/i, 'May'], [/\bjuin\b/i, 'Jun'], [/\bjuil(?:let|\.)?/i, 'Jul'], [/\bao[ûu]t\b/i, 'Aug'],
   [/\bsept(?:embre|\.)?/i, 'Sep'], [/\boct(?:obre|\.)?/i, 'Oct'], [/\bnov(?:embre|\.)?/i, 'Nov'], [/\bd[ée]c(?:embre|\.)?/i, 'Dec'],
 ];
-// French day names go: Date.parse skips an unknown word, but "mar." (mardi) would be read as March.
-const FRENCH_DAY_RE = /^\s*(?:lun|mar|mer|jeu|ven|sam|dim)(?:di|\.)?,?\s*/i;
+// French day names go: Date.parse skips an unknown word, but "mar." (mardi) would be read as March. Only with
+// the period or written out, so an English "Mar 3" keeps its month.
+const FRENCH_DAY_RE = /^\s*(?:(?:lun|mar|mer|jeu|ven|sam|dim)\.|(?:lun|mar|mercre|jeu|vendre|same)di|dimanche),?\s*/i;
 
 /** ms since epoch of a feed's date text, or NaN. */
 export function parseFeedDate(text: string): number {
