@@ -24,6 +24,8 @@ import { createPlatforms, type ChatPlatform } from './platforms/index.js';
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const STOP_GRACE_MS = 3_000;
+// How long a console whose piped input ended keeps sending what is due before the bot stops.
+const CONSOLE_DRAIN_MS = 5_000;
 const STOP_SETTLE_MS = 300;
 
 /** How to run the bot. */
@@ -144,7 +146,14 @@ export async function startApp(options: AppOptions): Promise<{ ok: true; app: Ru
       `${consolePlatform ? ' (type /help)' : ''}\n`,
   );
   // After the ready line, so that a terminal's first prompt comes below it.
-  const consoleDone = consolePlatform ? consolePlatform.run() : null;
+  // Piped input that ended: what it asked for and was promised (a subscription's backlog) is printed before
+  // the exit, not left queued for the next start.
+  const consoleDone = consolePlatform
+    ? consolePlatform.run().then(async (end) => {
+        if (end === 'end of input') await dispatcher.drain(CONSOLE_DRAIN_MS);
+        return end;
+      })
+    : null;
 
   let stopping: Promise<void> | null = null;
   const stop = () => {

@@ -396,6 +396,19 @@ export function createDispatcher(deps: DispatcherDeps) {
       void runOnce();
       void (starting ?? Promise.resolve()).finally(schedule);
     },
+    /**
+     * Sends everything due now and what that brings due, pass after pass, until a pass sends nothing or
+     * `maxMs` (real time) passed: a console whose piped input ended prints the backlog it just promised.
+     */
+    async drain(maxMs: number): Promise<void> {
+      const deadline = performance.now() + maxMs;
+      while (!stopping && performance.now() < deadline) {
+        // The passes under way first: a channel they are busy with would be skipped by a new one.
+        await Promise.all(passes);
+        const report = await runOnce();
+        if (report.messages === 0 && report.edited === 0) return;
+      }
+    },
     /** Stops the loop; waits for the sends in flight (at most `graceMs`, default 4 s). */
     async stop(graceMs = 4000): Promise<void> {
       stopping = true;

@@ -40,6 +40,27 @@ describe('sitrep start with piped stdin', () => {
     expect(bot.stderr()).not.toMatch(/Error|at .*\.ts:\d+/);
   });
 
+  it('prints the backlog a piped /subscribe promises before it exits at the end of input', async () => {
+    const server = await startE2eFeedServer();
+    const titles = ['M23 rebels shell Sake', 'M23 fighters enter Masisi', 'AFC/M23 names a governor in Goma'];
+    server.route('/wire.xml', {
+      body: rssFeed({ title: 'Wire', items: titles.map((title, i) => ({ title, guid: `b${i}`, link: `https://wire.example/${i}`, pubDate: new Date(Date.now() - (i + 1) * 60_000) })) }),
+    });
+    const { dir, dbPath } = await makeE2eConfig([{ id: 'wire', url: server.url('/wire.xml'), title: 'Wire' }]);
+    const poll = spawnBot(['--config', dir, '--db', dbPath, 'poll', '--once']);
+    poll.endInput();
+    expect((await poll.exited).code).toBe(0);
+
+    const bot = spawnBot(['--config', dir, '--db', dbPath, 'start']);
+    bot.send('/subscribe m23 alerts 3');
+    bot.endInput();
+    const { code } = await bot.exited;
+    const out = bot.stdout();
+    expect(code).toBe(0);
+    expect(out).toMatch(/last 3 stories follow/i);
+    for (const title of titles) expect(out).toContain(title);
+  });
+
   it('explains a wrong argument in one line that says what is accepted', async () => {
     const { dir, dbPath } = await setUp();
     const bot = spawnBot(['--config', dir, '--db', dbPath, 'start']);
