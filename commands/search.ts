@@ -18,10 +18,14 @@ function shown(query: string): string {
   return QUOTE.test(query) ? query : `"${query}"`;
 }
 
-/** Whether some part of the query is not excluded with a leading minus: FTS cannot search for "all but". */
-function looksForSomething(query: string): boolean {
-  // A quoted phrase counts as one part, whatever spaces it holds.
-  return /(^|\s)[^\s-]/u.test(query.replace(QUOTED, '"'));
+const WORDY = /[\p{L}\p{N}]/u;
+
+/** The parts of a query that hold a word (a quoted phrase is one part, whatever spaces it holds). */
+function wordyParts(query: string): string[] {
+  return query
+    .replace(QUOTED, (phrase) => (WORDY.test(phrase) ? 'phrase' : ' '))
+    .split(/\s+/u)
+    .filter((part) => WORDY.test(part));
 }
 
 export default defineCommand<SearchOptions>({
@@ -37,7 +41,10 @@ export default defineCommand<SearchOptions>({
     },
   },
   run: async ({ options, services }) => {
-    if (!looksForSomething(options.query)) {
+    const parts = wordyParts(options.query);
+    if (parts.length === 0) return textMessage(`Nothing to look for in ${shown(options.query)}: give a word or "a phrase", e.g. /search ceasefire -gaza`);
+    // FTS cannot search for "all but": some part must not be excluded with a leading minus.
+    if (parts.every((part) => part.startsWith('-'))) {
       return textMessage(
         `Nothing to look for in ${shown(options.query)}: a word after - is excluded. Add one to find, e.g. /search ceasefire -gaza`,
       );

@@ -31,4 +31,13 @@ describe('/search', () => {
     expect(out).toContain('Nothing found for "Kinshasa airport".');
     expect(out).toContain('Missing query. Usage: /search <query…>');
   });
+
+  it('says a query without a word has nothing to look for, without searching', async () => {
+    const services = createFakeServices();
+    const out = await runConsole(['/search ""', '/search « »', '/search - ?'], services);
+    expect(out).toContain('Nothing to look for in "": give a word or "a phrase", e.g. /search ceasefire -gaza');
+    expect(out).toContain('Nothing to look for in « »: give a word');
+    expect(out).toContain('Nothing to look for in "- ?": give a word');
+    expect(services.data.calls.search).toEqual([]);
+  });
 });
