@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { canonicalTimezone } from '../time-zone.js';
 import type { CommandDefinition, OptionSpec } from './command.js';
+import { clipLine } from './clip-line.js';
 import { usageLine } from './registry.js';
 
 /** A command typed as text. */
@@ -76,7 +77,8 @@ export function textToRawOptions(
   const named = new Set<string>();
   const positional: string[] = [];
   const restIndex = specs.findIndex(([, spec]) => spec.type === 'string' && spec.rest);
-  for (const arg of parsed.args) {
+  const args = restIndex === -1 ? joinSpacedAssignments(parsed.args, definition) : parsed.args;
+  for (const arg of args) {
     const keyed = /^([a-z]+)=(.*)$/i.exec(arg);
     const key = keyed?.[1]?.toLowerCase();
     // Once a rest-of-line option is reached, `a=b` is just part of the text.
@@ -96,26 +98,31 @@ export function textToRawOptions(
     }
   }
   const free = specs.filter(([key]) => !(key in raw));
+  const filled = new Set<number>();
   let next = 0;
   for (let i = 0; i < positional.length; i++) {
     const value = positional[i] ?? '';
     // Values go to the options in order, but a value that cannot be the next option and can only be a later
-    // one skips the optional ones between (`/subscribe m23 08:00 Europe/Paris`, `/latest 5`).
+    // one skips the optional ones between (`/subscribe m23 08:00 Europe/Paris`, `/latest 5`), and one that
+    // fits only an optional option skipped that way goes back to it (`/latest 5 m23`).
     let target = next;
     const expected = free[next];
-    if (expected && !looksLike(expected[1], value)) {
+    if (!expected || !looksLike(expected[1], value)) {
+      let found = -1;
       // Only optional options may be skipped: stop at the first required one.
       for (let later = next + 1; later < free.length && !free[later - 1]?.[1].required; later++) {
         if (looksLike(free[later]![1], value)) {
-          target = later;
+          found = later;
           break;
         }
       }
+      if (found === -1) found = free.findIndex(([, spec], index) => index < next && !filled.has(index) && looksLike(spec, value));
+      if (found !== -1) target = found;
     }
     const entry = free[target];
     if (!entry || !looksLike(entry[1], value)) {
-      // `/subscribe m23 mode=alerts digest`: a value that can only be an option already given by name.
-      const twice = specs.find(([key, spec]) => named.has(key) && hasShape(spec) && looksLike(spec, value));
+      // `/subscribe m23 mode=alerts digest`, `/latest 10 20`: a value that can only be an option already given.
+      const twice = specs.find(([key, spec]) => key in raw && hasShape(spec) && looksLike(spec, value));
       if (twice) return { ok: false, error: `${twice[0]} is given twice. Usage: ${usageLine(definition)}` };
     }
     if (!entry) return { ok: false, error: `Too many arguments. Usage: ${usageLine(definition)}` };
@@ -126,15 +133,44 @@ export function textToRawOptions(
       break;
     }
     raw[key] = value;
-    next = target + 1;
+    filled.add(target);
+    next = Math.max(next, target + 1);
   }
   return { ok: true, raw };
+}
+
+/**
+ * `time = 07:30`, `time =07:30` and `time= 07:30` as `time=07:30`: spaces around the `=` of an option name
+ * split it into several arguments, and the name would be read as a value.
+ */
+function joinSpacedAssignments(args: readonly string[], definition: CommandDefinition): string[] {
+  const isName = (word: string | undefined) => word !== undefined && word.toLowerCase() in definition.options;
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const following = args[i + 1];
+    const nameThenEquals = isName(arg) && following?.startsWith('=');
+    const nameEquals = /^[a-z]+=$/i.test(arg) && isName(arg.slice(0, -1)) && following !== undefined;
+    if (nameThenEquals && following === '=' && args[i + 2] !== undefined) {
+      joined.push(`${arg}=${args[i + 2]}`);
+      i += 2;
+    } else if (nameThenEquals || nameEquals) {
+      joined.push(`${arg}${following}`);
+      i += 1;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
 }
 
 /** Whether an option's values have a shape of their own (a number, a choice, a time, a timezone). */
 function hasShape(spec: OptionSpec): boolean {
   return spec.type === 'integer' || (spec.type === 'string' && !spec.rest && (spec.choices !== undefined || spec.format !== undefined));
 }
+
+// A number as people type one, whole or not, signed or not: a count's value, never a topic id.
+const NUMBER_LIKE = /^[-+]?\d+(?:[.,]\d+)?$/;
 
 /**
  * Whether a typed value has the shape of an option's values (not whether it is valid: `25:00` looks like a
@@ -143,17 +179,24 @@ function hasShape(spec: OptionSpec): boolean {
 function looksLike(spec: OptionSpec, value: string): boolean {
   switch (spec.type) {
     case 'topic':
-      return !/^\d+$/.test(value);
+      return !NUMBER_LIKE.test(value);
     case 'integer':
-      return /^[-+]?\d+$/.test(value);
+      return NUMBER_LIKE.test(value);
     case 'string':
       if (spec.rest) return true;
       if (spec.choices) return spec.choices.includes(value.toLowerCase());
-      if (spec.format === 'hh:mm') return /^\d{1,2}:\d{2}$/.test(value);
+      // 07:30, 7:5, 7h30, 7.30, and four digits that can be nothing else (0730, 1800).
+      if (spec.format === 'hh:mm') return /^\d{1,2}[:hH.]\d{0,2}$/.test(value) || /^[0-2]\d[0-5]\d$/.test(value);
       if (spec.format === 'timezone') return value.includes('/') || canonicalTimezone(value) !== null;
       return true;
   }
 }
+
+/** A refused value as an answer quotes it: one line, cut, since it may be a whole pasted page. */
+function echo(value: unknown): string {
+  return clipLine(String(value), ECHO_MAX_CHARS, '');
+}
+const ECHO_MAX_CHARS = 60;
 
 function integerMessage(key: string, spec: Extract<OptionSpec, { type: 'integer' }>): string {
   if (spec.min !== undefined && spec.max !== undefined) return `${key} must be a whole number from ${spec.min} to ${spec.max}.`;
@@ -172,7 +215,7 @@ function optionSchema(key: string, spec: OptionSpec, topicIds: readonly string[]
         .toLowerCase()
         .pipe(
           z.enum(accepted as [string, ...string[]], {
-            error: (issue) => `Unknown topic "${String(issue.input)}". Choose one of: ${accepted.join(', ')}.`,
+            error: (issue) => `Unknown topic "${echo(issue.input)}". Choose one of: ${accepted.join(', ')}.`,
           }),
         );
     }
@@ -193,7 +236,7 @@ function optionSchema(key: string, spec: OptionSpec, topicIds: readonly string[]
         const choices = [...spec.choices] as [string, ...string[]];
         return schema.toLowerCase().pipe(
           z.enum(choices, {
-            error: (issue) => `Unknown ${key} "${String(issue.input)}". Choose one of: ${choices.join(', ')}.`,
+            error: (issue) => `Unknown ${key} "${echo(issue.input)}". Choose one of: ${choices.join(', ')}.`,
           }),
         );
       }
@@ -208,7 +251,7 @@ function optionSchema(key: string, spec: OptionSpec, topicIds: readonly string[]
           if (zone !== null) return zone;
           ctx.addIssue({
             code: 'custom',
-            message: `Unknown timezone "${v}". Use an IANA name such as Europe/Paris or Africa/Kinshasa.`,
+            message: `Unknown timezone "${echo(v)}". Use an IANA name such as Europe/Paris or Africa/Kinshasa.`,
           });
           return z.NEVER;
         });

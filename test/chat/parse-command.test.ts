@@ -108,7 +108,27 @@ describe('validateOptions', () => {
     expect(fromText('/latest 5')).toEqual({ ok: true, options: { count: 5 } });
     expect(fromText('/latest 21')).toEqual({ ok: false, error: 'count must be a whole number from 1 to 20.' });
     expect(fromText('/latest m23 5')).toEqual({ ok: true, options: { topic: 'm23', count: 5 } });
-    expect(fromText('/latest 5 m23')).toEqual({ ok: false, error: 'Too many arguments. Usage: /latest [topic] [count]' });
+    expect(fromText('/latest 5 m23')).toEqual({ ok: true, options: { topic: 'm23', count: 5 } });
+    expect(fromText('/latest -1')).toEqual({ ok: false, error: 'count must be a whole number from 1 to 20.' });
+    expect(fromText('/latest 2.5')).toEqual({ ok: false, error: 'count must be a whole number from 1 to 20.' });
+    expect(fromText('/latest 10 20')).toEqual({ ok: false, error: 'count is given twice. Usage: /latest [topic] [count]' });
+  });
+
+  it('gives a value typed out of place to the option it fits, so an error is about that option', () => {
+    expect(fromText('/subscribe m23 Europe/Paris 07:30')).toEqual({ ok: true, options: { topic: 'm23', time: '07:30', timezone: 'Europe/Paris' } });
+    expect(fromText('/subscribe m23 7:5')).toEqual({ ok: false, error: 'time must be HH:MM from 00:00 to 23:59, e.g. 08:00.' });
+    expect(fromText('/subscribe m23 both 0730')).toEqual({ ok: false, error: 'time must be HH:MM from 00:00 to 23:59, e.g. 08:00.' });
+    expect(fromText('/subscribe m23 alerts 3')).toEqual({ ok: true, options: { topic: 'm23', mode: 'alerts', backlog: 3 } });
+    for (const typed of ['time =07:30', 'time = 07:30', 'time= 07:30']) {
+      expect(fromText(`/subscribe m23 ${typed}`)).toEqual({ ok: true, options: { topic: 'm23', time: '07:30' } });
+    }
+  });
+
+  it('quotes a refused value cut to one short line, however long it was', () => {
+    const result = fromText(`/status ${'x'.repeat(10_000)}`);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.length).toBeLessThan(200);
+    expect(!result.ok && result.error).toMatch(/^Unknown topic "x+…"\. Choose one of/);
   });
 
   it('answers too many arguments with the usage line', () => {

@@ -22,9 +22,10 @@ describe('/latest', () => {
     expect(out.trim()).toBe('No reports on Ceasefire yet.');
   });
 
-  it('rejects a bad count and too many arguments', async () => {
-    const out = await runConsole(['/latest m23 0', '/latest m23 3 4']);
+  it('rejects a bad count, a second count and too many arguments', async () => {
+    const out = await runConsole(['/latest m23 0', '/latest m23 3 4', '/latest m23 3 ceasefire']);
     expect(out).toContain('count must be a whole number from 1 to 20.');
+    expect(out).toContain('count is given twice. Usage: /latest [topic] [count]');
     expect(out).toContain('Too many arguments. Usage: /latest [topic] [count]');
   });
 });
