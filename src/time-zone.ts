@@ -6,3 +6,19 @@ export function canonicalTimezone(name: string): string | null {
     return null;
   }
 }
+
+// Zone names without a region that mean what they say all year.
+const UNIVERSAL_NAMES = new Set(['UTC', 'GMT', 'UCT', 'ZULU', 'UNIVERSAL', 'GREENWICH', 'ETC/UTC', 'ETC/GMT']);
+
+/**
+ * The region's name for a zone typed in chat, or why it is refused: `unknown`, or `alias` for a name with no
+ * region in it other than UTC (EST, CET, Japan: IANA's deprecated aliases). Those are not what people take
+ * them for: EST is America/Panama, UTC−5 all year, so a digest set "in EST" for New York would come an hour
+ * off all summer; the answer names the zone it stands for, so the user can choose.
+ */
+export function chatTimezone(name: string): { ok: true; zone: string } | { ok: false; problem: 'unknown' } | { ok: false; problem: 'alias'; zone: string } {
+  const zone = canonicalTimezone(name);
+  if (zone === null) return { ok: false, problem: 'unknown' };
+  if (name.includes('/') || UNIVERSAL_NAMES.has(name.toUpperCase())) return { ok: true, zone };
+  return { ok: false, problem: 'alias', zone };
+}

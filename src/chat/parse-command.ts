@@ -4,7 +4,7 @@
  * one zod validator that answers a user mistake with ONE line naming what is accepted.
  */
 import { z } from 'zod';
-import { canonicalTimezone } from '../time-zone.js';
+import { canonicalTimezone, chatTimezone } from '../time-zone.js';
 import type { CommandDefinition, OptionSpec } from './command.js';
 import { clipLine } from './clip-line.js';
 import { usageLine } from './registry.js';
@@ -247,11 +247,14 @@ function optionSchema(key: string, spec: OptionSpec, topicIds: readonly string[]
       }
       if (spec.format === 'timezone') {
         return schema.transform((v, ctx) => {
-          const zone = canonicalTimezone(v);
-          if (zone !== null) return zone;
+          const zone = chatTimezone(v);
+          if (zone.ok) return zone.zone;
           ctx.addIssue({
             code: 'custom',
-            message: `Unknown timezone "${echo(v)}". Use an IANA name such as Europe/Paris or Africa/Kinshasa.`,
+            message:
+              zone.problem === 'unknown'
+                ? `Unknown timezone "${echo(v)}". Use an IANA name such as Europe/Paris or Africa/Kinshasa.`
+                : `Timezone "${echo(v)}" is an old alias of ${zone.zone}, which may not be the time you mean (EST has no summer time). Use a region/city name such as ${zone.zone}, America/New_York or Africa/Kinshasa.`,
           });
           return z.NEVER;
         });

@@ -82,6 +82,16 @@ describe('validateOptions', () => {
     });
     const ok = fromText('/subscribe all both 08:00 africa/kinshasa');
     expect(ok).toEqual({ ok: true, options: { topic: 'all', mode: 'both', time: '08:00', timezone: 'Africa/Kinshasa' } });
+    expect(fromText('/subscribe m23 08:00 utc')).toMatchObject({ ok: true, options: { timezone: 'UTC' } });
+    expect(fromText('/subscribe m23 08:00 US/Eastern')).toMatchObject({ ok: true, options: { timezone: 'America/New_York' } });
+  });
+
+  it('refuses an old alias without a region (EST, CET), naming the zone it stands for', () => {
+    expect(fromText('/subscribe m23 07:30 EST')).toEqual({
+      ok: false,
+      error: 'Timezone "EST" is an old alias of America/Panama, which may not be the time you mean (EST has no summer time). Use a region/city name such as America/Panama, America/New_York or Africa/Kinshasa.',
+    });
+    expect(fromText('/subscribe m23 07:30 CET')).toMatchObject({ ok: false, error: expect.stringContaining('old alias of Europe/Brussels') });
   });
 
   it('accepts options by name in any order', () => {
