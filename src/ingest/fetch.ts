@@ -177,7 +177,11 @@ async function fetchHttp(
         const outcome: FetchOutcome = { ok: false, status, reason: statusLine(status) };
         if (status === 429 || status === 503) {
           const wait = parseRetryAfter(header('retry-after'), clock.now());
-          if (wait !== null) outcome.retryAfterMs = wait;
+          if (wait !== null) {
+            outcome.retryAfterMs = wait;
+            // Said in the reason too: `poll --once` and /sources show it, and a cron job's owner learns to wait.
+            outcome.reason += `, retry after ${waitText(wait)}`;
+          }
         }
         return outcome;
       }
@@ -213,6 +217,14 @@ async function fetchHttp(
 function headerValue(headers: IncomingHttpHeaders, name: string): string | null {
   const value = headers[name];
   return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+/** A Retry-After wait in words: "45 s", "5 min", "2 h". */
+function waitText(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 2 * 3600) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
 }
 
 function statusLine(status: number): string {

@@ -204,7 +204,7 @@ describe('fetchFeed over HTTP', () => {
     expect(await fetchFeed(server.url('/limited.xml'), none)).toEqual({
       ok: false,
       status: 429,
-      reason: 'HTTP 429 Too Many Requests',
+      reason: 'HTTP 429 Too Many Requests, retry after 2 min',
       retryAfterMs: 120_000,
     });
   });
@@ -215,7 +215,7 @@ describe('fetchFeed over HTTP', () => {
     expect(await fetchFeed(server.url('/down.xml'), none, { clock })).toEqual({
       ok: false,
       status: 503,
-      reason: 'HTTP 503 Service Unavailable',
+      reason: 'HTTP 503 Service Unavailable, retry after 5 min',
       retryAfterMs: 300_000,
     });
   });
