@@ -196,7 +196,7 @@ async function fetchHttp(
       if (raw instanceof Error) return failure(raw, 'reading the body');
       const body = decodeContent(raw, header('content-encoding'), maxBytes);
       if (body === 'too-large') return { ok: false, status, reason: `body larger than ${maxBytes} bytes` };
-      if (body instanceof Error) return { ok: false, status, reason: `could not decode the compressed body (${body.message})` };
+      if (body instanceof Error) return { ok: false, status, reason: `could not decode the body as ${header('content-encoding')} (its Content-Encoding): ${body.message}` };
       return {
         ok: true,
         status: 200,

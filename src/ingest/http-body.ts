@@ -74,9 +74,17 @@ export function decodeContent(raw: Uint8Array, contentEncoding: string | null, m
     }
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return 'too-large';
+    // A server (or a proxy that already unpacked it) labelling a plain document as compressed.
+    if (looksUncompressed(raw)) return raw;
     return error instanceof Error ? error : new Error(String(error));
   }
   return body;
+}
+
+/** True when the bytes start like a text document (`<`, after a BOM or whitespace), not like compressed data. */
+function looksUncompressed(bytes: Uint8Array): boolean {
+  const text = Buffer.from(bytes.subarray(0, 64)).toString('latin1').replace(/^(\xEF\xBB\xBF|\xFF\xFE|\xFE\xFF)/, '');
+  return /^\s*</.test(text.replace(/\0/g, ''));
 }
 
 /** True when the bytes start with a zlib header (RFC 1950): deflate method and a valid check value. */

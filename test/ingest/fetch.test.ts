@@ -90,11 +90,14 @@ describe('fetchFeed over HTTP', () => {
     expect(text(await fetchFeed(server.url('/raw-deflate.xml'), none))).toBe(feedXml);
   });
 
-  it('reports a body that says gzip but is not, and caps what a small compressed body expands to', async () => {
-    server.route('/bad-gzip.xml', { body: feedXml, headers: { 'content-encoding': 'gzip' } });
+  it('takes a plain feed labelled gzip as it is, reports a broken gzip body, and caps what a small compressed body expands to', async () => {
+    server.route('/plain-said-gzip.xml', { body: feedXml, headers: { 'content-encoding': 'gzip' } });
+    expect(text(await fetchFeed(server.url('/plain-said-gzip.xml'), none))).toBe(feedXml);
+    const { gzipSync: zip } = await import('node:zlib');
+    server.route('/bad-gzip.xml', { body: zip(Buffer.from(feedXml)).subarray(0, 30), headers: { 'content-encoding': 'gzip' } });
     const bad = await fetchFeed(server.url('/bad-gzip.xml'), none);
     expect(bad).toMatchObject({ ok: false, status: 200 });
-    expect(!bad.ok && bad.reason).toMatch(/^could not decode the compressed body \(.+\)$/);
+    expect(!bad.ok && bad.reason).toMatch(/^could not decode the body as gzip \(its Content-Encoding\): .+$/);
 
     const { gzipSync } = await import('node:zlib');
     const bomb = gzipSync(Buffer.alloc(20_000_000, 0x20));

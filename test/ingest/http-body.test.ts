@@ -18,6 +18,14 @@ describe('decodeContent', () => {
 
   it('stops a body that expands past the cap, and names a broken one', () => {
     expect(decodeContent(gzipSync(Buffer.alloc(100_000)), 'GZIP', 50_000)).toBe('too-large');
-    expect(decodeContent(xml, 'br', 1_000)).toBeInstanceOf(Error);
+    const cut = gzipSync(xml).subarray(0, 20);
+    expect(decodeContent(cut, 'gzip', 1_000)).toBeInstanceOf(Error);
+  });
+
+  it('takes a plain document labelled as compressed as it is', () => {
+    expect(decodeContent(xml, 'br', 1_000)).toBe(xml);
+    expect(decodeContent(xml, 'gzip', 1_000)).toBe(xml);
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('\n'), xml]);
+    expect(decodeContent(withBom, 'deflate', 1_000)).toBe(withBom);
   });
 });
