@@ -245,6 +245,8 @@ function networkReason(error: unknown, during: string): string {
       return `host not found: ${(cause as { hostname?: string }).hostname ?? message}`;
     case 'ECONNRESET':
     case 'EPIPE':
+      // "socket hang up": the server accepted the connection and closed it without a word.
+      if (during === 'connecting' && /hang up/i.test(message)) return 'the server closed the connection without answering';
       return `connection reset while ${during}`;
     case 'ETIMEDOUT':
       return 'connection timed out';
@@ -253,5 +255,7 @@ function networkReason(error: unknown, during: string): string {
       return 'host unreachable';
   }
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) return `TLS error: ${message}`;
+  // llhttp's codes (HPE_INVALID_CONSTANT…): the answer came, but it is not HTTP.
+  if (code.startsWith('HPE_')) return `the server's answer is not valid HTTP (${(cause as { reason?: string }).reason ?? message})`;
   return `network error while ${during}: ${message}`;
 }

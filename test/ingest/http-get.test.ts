@@ -107,8 +107,13 @@ describe('fetchFeed connections', () => {
 
   it('does not send again when a fresh connection is dropped, and says what happened', async () => {
     const server = await rawServer((_head, socket) => socket.destroy());
-    expect(await fetchFeed(server.url, none)).toEqual({ ok: false, reason: 'connection reset while connecting' });
+    expect(await fetchFeed(server.url, none)).toEqual({ ok: false, reason: 'the server closed the connection without answering' });
     expect(server.counts()).toEqual({ connections: 1, requests: 1 });
+  });
+
+  it('says an answer that is not HTTP is not HTTP', async () => {
+    const server = await rawServer((_head, socket) => socket.end('SSH-2.0-OpenSSH_9.6\r\n'));
+    expect(await fetchFeed(server.url, none)).toEqual({ ok: false, reason: expect.stringMatching(/^the server's answer is not valid HTTP \(.+\)$/) });
   });
 
   it('reports a body cut short of its Content-Length', async () => {
