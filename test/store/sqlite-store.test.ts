@@ -291,6 +291,7 @@ describe('feed state', () => {
       nextAttemptAt: T0 + 3 * HOUR,
       firstFetchDone: false,
       repairs: [],
+      url: null,
     });
 
     store.recordFetchSuccess('radio-okapi', { etag: '"v1"', lastModified: 'Sun, 01 Jun 2025 12:00:00 GMT', at: T0 + 3 * HOUR });
