@@ -4,21 +4,21 @@
  *
  * Term syntax (see feeds/topics.yaml for the long form): a word or phrase, matched on whole folded words
  * (case, accents, dashes and quotes do not matter; "cessez-le-feu" = "cessez le feu"); a trailing `*` on a
- * word is a prefix wildcard (`negoci*`); English plurals match their singular (`rebel` finds "rebels");
- * `@name` stands for the list `vocab.name`; `#topic` (in rule groups only) means "that topic matched".
+ * word is a prefix wildcard (`negoci*`), a lone `*` any one word; English plurals match their singular
+ * (`rebel` finds "rebels"); `@name` stands for the list `vocab.name`; `#topic` (in rule groups only) means
+ * "that topic matched". Between words only spaces, dashes, apostrophes, "." and "/"; no regular expressions.
  */
 import { z } from 'zod';
+import { TERM_PATTERN, termSyntaxProblem } from '../topics/term-syntax.js';
 import { SLUG, slugIdSchema } from './slug.js';
 
-// A term is words, optional trailing `*` per word, or a reference; at least one letter or digit.
-const TERM = /^(?:[@#][a-z0-9][a-z0-9-_]*|.*[\p{L}\p{N}].*)$/u;
-
+// What the matcher can read (topics/term-syntax.ts): a character it would drop ("c++", "\\d+") is refused here.
 const termSchema = z
   .string()
   .trim()
   .min(1)
   .max(200)
-  .regex(TERM, { error: 'must be a word or phrase (optionally ending in *), @vocab-name or #topic-id' })
+  .regex(TERM_PATTERN, { error: (issue) => termSyntaxProblem(String(issue.input)) ?? 'must be a word or phrase' })
   .meta({ description: 'Word or phrase; trailing * = prefix; @name = a vocab list; #id = that topic matched (rules only).' });
 
 const termListSchema = z.array(termSchema).meta({ description: 'Terms; any one of them counts.' });
@@ -179,6 +179,8 @@ function topicsFileProblems(file: ReferenceView): { path: (string | number)[]; m
   });
   const checkList = (list: readonly string[], path: (string | number)[], topicRefs: boolean) =>
     list.forEach((term, k) => {
+      // A malformed term has had its problem from the schema; it refers to nothing.
+      if (termSyntaxProblem(term) !== null) return;
       if (term.startsWith('@') && !Object.hasOwn(file.vocab, term.slice(1)))
         problems.push({ path: [...path, k], message: `unknown vocab list "${term}"` });
       if (term.startsWith('#') && !topicRefs)
