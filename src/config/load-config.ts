@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { formatPath, type ConfigProblem } from './problems.js';
 import { defaultSettings, settingsFileSchema, toSettings, type Settings } from './settings-schema.js';
-import { classifyLocation, duplicateIdProblems, locationUrl, resolveFeeds, sourcesFileSchema, type FeedConfig } from './sources-schema.js';
+import { classifyLocation, duplicateIdProblems, duplicateUrlProblems, locationUrl, resolveFeeds, sourcesFileSchema, type FeedConfig } from './sources-schema.js';
 import { topicsFileSchema, type TopicsFile } from './topics-schema.js';
 import { validate } from './validate.js';
 import { readYamlFile, type YamlFile } from './yaml-file.js';
@@ -55,7 +55,10 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
   let feeds: FeedConfig[] = [];
   if (sourcesFile.ok) {
     const parsed = validate(sourcesFileSchema, sourcesFile.yaml.data, sourcesPath, sourcesFile.yaml.lineOf);
-    const duplicates = duplicateIdProblems(sourcesFile.yaml.data, sourcesPath, sourcesFile.yaml.lineOf);
+    const duplicates = [
+      ...duplicateIdProblems(sourcesFile.yaml.data, sourcesPath, sourcesFile.yaml.lineOf),
+      ...duplicateUrlProblems(sourcesFile.yaml.data, sourcesPath, dir, sourcesFile.yaml.lineOf),
+    ];
     // Read from the raw YAML, so a missing file is reported even when another part of the file is wrong.
     const missing = await missingFileProblems(sourcesFile.yaml.data, dir, sourcesPath, sourcesFile.yaml);
     problems.push(...(parsed.ok ? [] : parsed.problems), ...duplicates, ...missing);

@@ -132,22 +132,49 @@ export function duplicateIdProblems(
   file: string,
   lineOf?: (path: readonly PropertyKey[]) => number | undefined,
 ): ConfigProblem[] {
+  return duplicateProblems(raw, file, 'id', (id) => id, lineOf);
+}
+
+/**
+ * Feeds listed twice under different ids (every item would be stored twice and every story shown as
+ * "+1 source"): the same location once resolved, a path against `configDir`, compared as `new URL().href`
+ * (scheme and host case, a default port; a trailing slash is another URL). Found on the raw YAML, like ids.
+ */
+export function duplicateUrlProblems(
+  raw: unknown,
+  file: string,
+  configDir: string,
+  lineOf?: (path: readonly PropertyKey[]) => number | undefined,
+): ConfigProblem[] {
+  return duplicateProblems(raw, file, 'url', (url) => (classifyLocation(url).kind === 'invalid' ? null : new URL(locationUrl(url, configDir)).href), lineOf);
+}
+
+/** Feeds whose `key` (text) gives the same `keyOf` as an earlier feed's; the problem names both positions. */
+function duplicateProblems(
+  raw: unknown,
+  file: string,
+  key: 'id' | 'url',
+  keyOf: (value: string) => string | null,
+  lineOf?: (path: readonly PropertyKey[]) => number | undefined,
+): ConfigProblem[] {
   const feeds = (raw as { feeds?: unknown } | null)?.feeds;
   if (!Array.isArray(feeds)) return [];
   const firstSeen = new Map<string, number>();
   const problems: ConfigProblem[] = [];
   feeds.forEach((feed, index) => {
-    const id = (feed as { id?: unknown } | null)?.id;
-    if (typeof id !== 'string') return;
-    const first = firstSeen.get(id);
-    if (first === undefined) firstSeen.set(id, index);
+    const value = (feed as Record<string, unknown> | null)?.[key];
+    if (typeof value !== 'string') return;
+    const same = keyOf(value);
+    if (same === null) return;
+    const first = firstSeen.get(same);
+    if (first === undefined) firstSeen.set(same, index);
     else {
-      const path = ['feeds', index, 'id'];
+      const path = ['feeds', index, key];
       const line = lineOf?.(path);
       problems.push({
         file,
         path: formatPath(path),
-        message: `duplicate id "${id}": feeds[${first}] and feeds[${index}] both use it`,
+        message: `duplicate ${key} "${value}": feeds[${first}] and feeds[${index}] both use it`,
         ...(line === undefined ? {} : { line }),
       });
     }

@@ -165,6 +165,28 @@ describe('loadConfig', () => {
     expect(loaded.ok && loaded.config.files.topics).toBe(absolute);
   });
 
+  it('refuses one feed listed twice under different ids, comparing the resolved URLs', async () => {
+    const sources = [
+      'feeds:',
+      '  - id: okapi',
+      '    url: https://www.radiookapi.net/rss.xml',
+      '  - id: okapi-again',
+      '    url: HTTPS://WWW.RadioOkapi.net/rss.xml',
+      '  - id: okapi-slash',
+      '    url: https://www.radiookapi.net/rss.xml/',
+      '  - id: wire',
+      '    url: wire.xml',
+      '  - id: wire-copy',
+      '    url: ./wire.xml',
+      '    enabled: false',
+    ].join('\n');
+    const dir = await folder({ 'sources.yaml': sources, 'topics.yaml': validTopics });
+    expect(await problemLines(dir)).toEqual([
+      'sources.yaml: feeds[1].url: duplicate url "HTTPS://WWW.RadioOkapi.net/rss.xml": feeds[0] and feeds[1] both use it (line 5)',
+      'sources.yaml: feeds[4].url: duplicate url "./wire.xml": feeds[3] and feeds[4] both use it (line 11)',
+    ]);
+  });
+
   it('checks that the retry ceiling is not below the first retry delay', async () => {
     const dir = await folder({ 'sources.yaml': validSources, 'topics.yaml': validTopics, 'settings.yaml': 'delivery:\n  retryBase: 1h\n  retryMax: 10m\n' });
     expect(await problemLines(dir)).toEqual(['settings.yaml: delivery.retryMax: must not be shorter than delivery.retryBase (1h) (line 3)']);
