@@ -123,12 +123,14 @@ type ReferenceView = {
   vocab: Record<string, string[]>;
   topics: readonly {
     id: string | null;
+    /** False when the topic has no strong terms, terms or rules with terms of their own written at all. */
+    matchable: boolean;
     strong: string[];
     terms: string[];
     unless: string[];
     rules: { all: string[][]; unless?: string[] | undefined; unlessNear?: number | undefined }[];
     implies: string[];
-    signals?: readonly { terms: string[]; unless?: string[] | undefined }[] | undefined;
+    signals?: readonly { id?: string | null | undefined; terms: string[]; unless?: string[] | undefined }[] | undefined;
   }[];
 };
 
@@ -140,6 +142,13 @@ function referenceView(value: unknown): ReferenceView {
   const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
   const texts = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === 'string');
+  // Written at all: a value of the wrong type is the schema's problem, not "nothing to match".
+  const given = (v: unknown) => v !== undefined && !(Array.isArray(v) && v.length === 0);
+  // A rule of lone #topic groups only has no evidence of its own (the matcher skips it).
+  const ownRule = (rule: unknown) => {
+    const all = record(rule).all;
+    return !Array.isArray(all) || all.length === 0 || !all.every((g) => Array.isArray(g) && g.length === 1 && typeof g[0] === 'string' && g[0].startsWith('#'));
+  };
   const root = record(value);
   return {
     vocab: Object.fromEntries(Object.entries(record(root.vocab)).map(([name, terms]) => [name, texts(terms)])),
@@ -147,6 +156,7 @@ function referenceView(value: unknown): ReferenceView {
       const topic = record(entry);
       return {
         id: typeof topic.id === 'string' ? topic.id : null,
+        matchable: given(topic.strong) || given(topic.terms) || (Array.isArray(topic.rules) ? topic.rules.some(ownRule) : given(topic.rules)),
         strong: texts(topic.strong),
         terms: texts(topic.terms),
         unless: texts(topic.unless),
@@ -157,7 +167,7 @@ function referenceView(value: unknown): ReferenceView {
         implies: texts(topic.implies),
         signals: list(topic.signals).map((signalEntry) => {
           const signal = record(signalEntry);
-          return { terms: texts(signal.terms), unless: texts(signal.unless) };
+          return { id: typeof signal.id === 'string' ? signal.id : null, terms: texts(signal.terms), unless: texts(signal.unless) };
         }),
       };
     }),
@@ -165,9 +175,10 @@ function referenceView(value: unknown): ReferenceView {
 }
 
 /**
- * Cross-references the schema alone cannot check: duplicate ids, unknown @vocab / #topic / implies,
- * #topic used outside rules, unlessNear without unless, and cycles of #topic references or of @vocab lists. Checked here, with the
- * other config problems, so the matcher never meets a file it cannot compile.
+ * Cross-references the schema alone cannot check: duplicate topic and signal ids, unknown @vocab / #topic /
+ * implies, a topic implying itself, a topic that can never match, #topic used outside rules, unlessNear without
+ * unless, and cycles of #topic references or of @vocab lists. Checked here, with the other config problems, so
+ * the matcher never meets a file it cannot compile.
  */
 function topicsFileProblems(file: ReferenceView): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
@@ -188,6 +199,7 @@ function topicsFileProblems(file: ReferenceView): { path: (string | number)[]; m
       if (term.startsWith('#') && topicRefs && !ids.has(term.slice(1)))
         problems.push({ path: [...path, k], message: `unknown topic "${term.slice(1)}"` });
     });
+  const implied = new Set(file.topics.flatMap((topic) => topic.implies.filter((id) => id !== topic.id)));
   for (const [name, list] of Object.entries(file.vocab)) checkList(list, ['vocab', name], false);
   file.topics.forEach((topic, i) => {
     checkList(topic.strong, ['topics', i, 'strong'], false);
@@ -204,9 +216,19 @@ function topicsFileProblems(file: ReferenceView): { path: (string | number)[]; m
         problems.push({ path: ['topics', i, 'rules', r, 'unlessNear'], message: 'unlessNear needs an unless list on the same rule' });
     });
     topic.implies.forEach((id, k) => {
-      if (!ids.has(id)) problems.push({ path: ['topics', i, 'implies', k], message: `unknown topic "${id}"` });
+      if (id === topic.id) problems.push({ path: ['topics', i, 'implies', k], message: `topic "${id}" cannot imply itself` });
+      else if (!ids.has(id)) problems.push({ path: ['topics', i, 'implies', k], message: `unknown topic "${id}"` });
     });
+    // Another topic's `implies` is the one way a topic with nothing of its own to match can match.
+    if (!topic.matchable && topic.id !== null && !implied.has(topic.id))
+      problems.push({ path: ['topics', i], message: `topic "${topic.id}" can never match: it has no strong, terms or rules with terms of their own, and no other topic implies it` });
+    const signalIds = new Map<string, number>();
     (topic.signals ?? []).forEach((signal, k) => {
+      if (typeof signal.id === 'string') {
+        const first = signalIds.get(signal.id);
+        if (first === undefined) signalIds.set(signal.id, k);
+        else problems.push({ path: ['topics', i, 'signals', k, 'id'], message: `duplicate signal id "${signal.id}": signals[${first}] and signals[${k}] both use it` });
+      }
       checkList(signal.terms, ['topics', i, 'signals', k, 'terms'], false);
       checkList(signal.unless ?? [], ['topics', i, 'signals', k, 'unless'], false);
     });

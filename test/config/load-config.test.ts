@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       'sources.yaml: feeds[1].id: duplicate id "okapi": feeds[0] and feeds[1] both use it (line 6)',
       'topics.yaml: topics[0].name: is required (line 2)',
       'topics.yaml: topics[0]: unknown key "nam" (did you mean "name"?) (line 3)',
+      'topics.yaml: topics[0]: topic "m23" can never match: it has no strong, terms or rules with terms of their own, and no other topic implies it (line 2)',
       'settings.yaml: digest.timezone: must be an IANA time zone such as "UTC", "Africa/Kinshasa" or "Africa/Lubumbashi" (line 2)',
     ]);
   });

@@ -46,6 +46,15 @@ export function generatedCase(seed: number, items: number): GeneratedCase {
     })),
     implies: random.next() < 0.3 ? [`t${random.int(count)}`] : [],
   }));
+  // topics.yaml refuses a topic implying itself and one that can never match (nothing of its own, implied by
+  // none): drop the first, which changes no match, and give the second a word no item has. Neither takes a
+  // random number, so the seeds give the files and items they always gave.
+  const implied = new Set(topics.flatMap((t) => t.implies.filter((id) => id !== t.id)));
+  for (const topic of topics) {
+    topic.implies = topic.implies.filter((id) => id !== topic.id);
+    const ownRule = topic.rules.some((rule) => rule.all.some((group) => !(group.length === 1 && group[0]!.startsWith('#'))));
+    if (topic.strong.length + topic.terms.length === 0 && !ownRule && !implied.has(topic.id)) topic.strong = ['omega'];
+  }
   const file = topicsFileSchema.parse({ vocab: { shared: ['alpha', 'be*', 'gamma delta'] }, topics });
   const text = (max: number) => Array.from({ length: random.int(max + 1) }, () => random.pick(SPELLINGS(random.pick(WORDS)))).join(' ');
   const generated = Array.from({ length: items }, () => ({ title: text(8), summary: random.next() < 0.8 ? text(24) : null }));

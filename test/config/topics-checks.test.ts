@@ -82,3 +82,50 @@ describe('topics.yaml terms', () => {
     expect(evidence('The c language')).toEqual([]);
   });
 });
+
+describe('topics.yaml topics', () => {
+  it('refuses a topic with nothing to match, unless another topic implies it', async () => {
+    const yaml = [
+      'topics:',
+      '  - id: m23',
+      '    name: M23',
+      '    terms: [M23]',
+      '    implies: [east-drc]',
+      '  - id: quiet',
+      '    name: Quiet',
+      '    unless: [motorway]',
+      '  - id: only-refs',
+      '    name: Only references',
+      "    rules: [{ all: [['#m23']] }]",
+      '  - id: east-drc',
+      '    name: Eastern DRC',
+      '    description: Everything the M23 topic matches.',
+    ].join('\n');
+    expect(await topicsProblems(yaml)).toEqual([
+      'topics.yaml: topics[1]: topic "quiet" can never match: it has no strong, terms or rules with terms of their own, and no other topic implies it (line 6)',
+      'topics.yaml: topics[2]: topic "only-refs" can never match: it has no strong, terms or rules with terms of their own, and no other topic implies it (line 9)',
+    ]);
+  });
+
+  it('refuses two signals with one id in a topic, and a topic implying itself', async () => {
+    const yaml = [
+      'topics:',
+      '  - id: ceasefire',
+      '    name: Ceasefire',
+      '    terms: [ceasefire]',
+      '    implies: [ceasefire]',
+      '    signals:',
+      '      - { id: violated, label: Violated, terms: [violat*] }',
+      '      - { id: holding, label: Holding, terms: [holds] }',
+      '      - { id: violated, label: Broken, terms: [broken] }',
+      '  - id: m23',
+      '    name: M23',
+      '    terms: [M23]',
+      '    signals: [{ id: violated, label: Violated, terms: [violat*] }]',
+    ].join('\n');
+    expect(await topicsProblems(yaml)).toEqual([
+      'topics.yaml: topics[0].implies[0]: topic "ceasefire" cannot imply itself (line 5)',
+      'topics.yaml: topics[0].signals[2].id: duplicate signal id "violated": signals[0] and signals[2] both use it (line 9)',
+    ]);
+  });
+});
