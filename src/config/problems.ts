@@ -90,6 +90,9 @@ export function plainErrorMap(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type': {
       if (issue.input === undefined) return 'is required';
+      // YAML's .inf and .nan, or a literal too large for a double (1e400): numbers, but no use as one.
+      if (typeof issue.input === 'number' && (issue.expected === 'number' || issue.expected === 'int'))
+        return `must be a finite number (found ${Number.isNaN(issue.input) ? 'NaN' : issue.input > 0 ? 'infinity' : '-infinity'})`;
       const expected = KIND_NAMES[issue.expected] ?? issue.expected;
       return `must be ${expected} (found ${KIND_NAMES[kindOf(issue.input)] ?? typeof issue.input})`;
     }
@@ -135,7 +138,7 @@ export function issuesToProblems(
     const line = lookups.lineOf?.(path, key);
     return line === undefined ? problem : { ...problem, line };
   };
-  for (const issue of issues) {
+  for (const issue of withoutLooserBounds(issues)) {
     if (issue.code === 'unrecognized_keys') {
       const known = lookups.knownKeysAt(issue.path);
       for (const key of issue.keys) {
@@ -148,4 +151,24 @@ export function issuesToProblems(
     }
   }
   return problems;
+}
+
+/**
+ * The issues without a bound another issue at the same path makes redundant: a whole number above
+ * 9007199254740991 breaks both zod's safe-integer bound and the schema's own `max` (100000000), and only
+ * the tighter one tells the reader what to write.
+ */
+function withoutLooserBounds(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const limit = (issue: z.core.$ZodIssue): number | null =>
+    issue.code === 'too_big' ? Number(issue.maximum) : issue.code === 'too_small' ? -Number(issue.minimum) : null;
+  return issues.filter((issue, i) => {
+    const own = limit(issue);
+    if (own === null) return true;
+    const path = formatPath(issue.path);
+    // Another bound of the same direction at the same path that is tighter (or as tight and listed first).
+    return !issues.some((other, j) => {
+      const theirs = other.code === issue.code ? limit(other) : null;
+      return j !== i && theirs !== null && formatPath(other.path) === path && (theirs < own || (theirs === own && j < i));
+    });
+  });
 }

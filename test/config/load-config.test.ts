@@ -188,6 +188,20 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('says a non-finite number must be finite, and gives one bound for a huge one', async () => {
+    const sources = ['defaults:', '  maxBytes: 99999999999999999999999', '  concurrency: .inf', 'feeds:', '  - id: wire', '    url: wire.xml'].join('\n');
+    const settings = ['alerts:', '  perChannelPerHour: .nan', '  backlogOnSubscribe: 1e400', '  maxItemAge: .inf', 'digest:', '  maxStoriesPerTopic: -.inf'].join('\n');
+    const dir = await folder({ 'sources.yaml': sources, 'topics.yaml': validTopics, 'settings.yaml': settings });
+    expect(await problemLines(dir)).toEqual([
+      'sources.yaml: defaults.maxBytes: must be at most 100000000 (line 2)',
+      'sources.yaml: defaults.concurrency: must be a finite number (found infinity) (line 3)',
+      'settings.yaml: alerts.perChannelPerHour: must be a finite number (found NaN) (line 2)',
+      'settings.yaml: alerts.maxItemAge: must be a duration such as "30s", "5m", "1h", "1d" or a number of seconds (line 4)',
+      'settings.yaml: alerts.backlogOnSubscribe: must be a finite number (found infinity) (line 3)',
+      'settings.yaml: digest.maxStoriesPerTopic: must be a finite number (found -infinity) (line 6)',
+    ]);
+  });
+
   it('checks that the retry ceiling is not below the first retry delay', async () => {
     const dir = await folder({ 'sources.yaml': validSources, 'topics.yaml': validTopics, 'settings.yaml': 'delivery:\n  retryBase: 1h\n  retryMax: 10m\n' });
     expect(await problemLines(dir)).toEqual(['settings.yaml: delivery.retryMax: must not be shorter than delivery.retryBase (1h) (line 3)']);
