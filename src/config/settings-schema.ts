@@ -25,6 +25,20 @@ const deliverySchema = z
     retryBase: durationSchema({ min: '1s', max: '1h', default: '10s', description: 'First retry delay; doubles each attempt.' }),
     retryMax: durationSchema({ min: '1s', max: '7d', default: '30m', description: 'Longest retry delay.' }),
   })
+  // Checked on this section alone, once both durations are read (milliseconds by then), so it is reported
+  // with every other problem of the file rather than only once the rest of the file is right.
+  .superRefine(
+    (delivery, ctx) => {
+      if (delivery.retryMax < delivery.retryBase) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['retryMax'],
+          message: `must not be shorter than delivery.retryBase (${formatDuration(delivery.retryBase)})`,
+        });
+      }
+    },
+    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === 'retryBase' || issue.path?.[0] === 'retryMax') },
+  )
   .prefault({});
 
 const digestSchema = z
@@ -80,19 +94,6 @@ export const settingsFileSchema = z
     poll: pollSchema,
     telegram: telegramSchema,
   })
-  // Across two fields, so checked once the file is otherwise valid (the durations are milliseconds by then).
-  .superRefine(
-    (file, ctx) => {
-      if (file.delivery.retryMax < file.delivery.retryBase) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['delivery', 'retryMax'],
-          message: `must not be shorter than delivery.retryBase (${formatDuration(file.delivery.retryBase)})`,
-        });
-      }
-    },
-    { when: (payload) => payload.issues.length === 0 },
-  )
   .meta({ title: 'sitrep settings.yaml', description: 'Optional tuning; every key has a default.' });
 
 /** settings.yaml as parsed (durations in milliseconds under their YAML names). */

@@ -50,6 +50,21 @@ describe('settings.yaml schema', () => {
     }
   });
 
+  it('refuses a retry ceiling below the first retry delay, naming both keys, even beside other problems', () => {
+    const line = 'feeds/settings.yaml: delivery.retryMax: must not be shorter than delivery.retryBase (1h)';
+    expect(problems({ delivery: { retryBase: '1h', retryMax: '10s' } })).toEqual([line]);
+    expect(problems({ delivery: { retryBase: '1h', retryMax: '10s' }, digest: { time: '25:00' } })).toEqual([
+      line,
+      'feeds/settings.yaml: digest.time: must be a time of day as HH:MM, such as "08:00"',
+    ]);
+    expect(problems({ delivery: { retryBase: '1h', retryMax: '10s', maxAttempts: 0 } })).toEqual([
+      'feeds/settings.yaml: delivery.maxAttempts: must be at least 1',
+      line,
+    ]);
+    // A delay that is itself wrong is reported once, not compared.
+    expect(problems({ delivery: { retryBase: '2h', retryMax: '10s' } })).toEqual(['feeds/settings.yaml: delivery.retryBase: must be at most 1h']);
+  });
+
   it('catches a misspelt section with a suggestion', () => {
     expect(problems({ alert: { perChannelPerHour: 5 } })).toEqual(['feeds/settings.yaml: unknown key "alert" (did you mean "alerts"?)']);
   });
