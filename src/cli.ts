@@ -4,7 +4,7 @@
  * and `sitrep match` starts fast.
  */
 import { setFlagsFromString } from 'node:v8';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { errorText } from './error-text.js';
 
 // V8 lets dead objects pile up in its old generation until it holds up to about four times what survived
@@ -17,12 +17,29 @@ setFlagsFromString('--heap-growing-percent=30');
 /** Flags every command accepts. */
 export type GlobalOptions = { config?: string; db?: string };
 
+/**
+ * Argument parser of a flag that names a file or folder: an explicit empty value (`--db ""`, often an unset
+ * shell variable) is a mistake to report, not the flag left out, which would fall back to the defaults.
+ */
+function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('An empty value is not allowed: give one, or leave the flag out for the default.');
+  return value;
+}
+
+/** Argument parser of a flag given at most once: commander would silently keep the last of several. */
+function once(flag: string) {
+  return (value: string, previous: string | undefined): string => {
+    if (previous !== undefined) throw new InvalidArgumentError(`${flag} may be given once (it was already "${previous}").`);
+    return value;
+  };
+}
+
 const program = new Command();
 program
   .name('sitrep')
   .description('News bot for the DR Congo–M23 conflict, the Doha talks and the ceasefire')
-  .option('--config <dir>', 'folder holding sources.yaml and topics.yaml (env SITREP_CONFIG, default ./feeds)')
-  .option('--db <path>', 'SQLite database file (env SITREP_DB, default ./data/sitrep.db)')
+  .option('--config <dir>', 'folder holding sources.yaml and topics.yaml (env SITREP_CONFIG, default ./feeds)', nonEmpty)
+  .option('--db <path>', 'SQLite database file (env SITREP_DB, default ./data/sitrep.db)', nonEmpty)
   .showHelpAfterError()
   .exitOverride();
 
@@ -100,7 +117,7 @@ program
   .command('digest')
   .description('print the digest the bot would post')
   .option('--since <duration>', 'period to cover, e.g. 24h, 90m, 7d', '24h')
-  .option('--topic <topic>', 'only this topic')
+  .option('--topic <topic>', 'only this topic (one)', once('--topic'))
   .option('--json', 'the digest as JSON')
   .action((opts: { since: string; topic?: string; json?: boolean }) => dispatch(() => import('./cli/digest.js'), globals(), opts));
 
