@@ -8,12 +8,9 @@ import { foldPlural, isDroppedWord, tokensOf, wordSpans, type Token, type WordSp
 // Letters with no NFKD decomposition that readers still treat as plain Latin letters.
 const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ø: 'o', ł: 'l', đ: 'd', ß: 'ss', ı: 'i', ð: 'd', þ: 'th' };
 const LIGATURE_RE = /[œæøłđßıðþ]/g;
-/** Every dash and hyphen Unicode knows, plus the minus sign (regular-expression class contents, u flag). */
-export const DASH_CHARS = '\\p{Pd}\\u2212\\u00AD';
-/** The apostrophes and quotes folded into "'" (regular-expression class contents). */
-export const QUOTE_CHARS = '\\u2018\\u2019\\u201B\\u2032\\u0060\\u00B4\\u02BC\\u02B9\\uFF07';
-const DASHES_RE = new RegExp(`[${DASH_CHARS}]`, 'gu');
-const QUOTES_RE = new RegExp(`[${QUOTE_CHARS}]`, 'g');
+// Every dash and hyphen Unicode knows, plus the minus sign.
+const DASHES_RE = /[\p{Pd}\u2212\u00AD]/gu;
+const QUOTES_RE = /[\u2018\u2019\u201B\u2032\u0060\u00B4\u02BC\u02B9\uFF07]/g;
 const MARKS_RE = /\p{M}/gu;
 // A plain character class without the u flag: much faster than \p{ASCII}.
 const NON_ASCII_RE = /[\u0080-\uFFFF]/;
