@@ -129,7 +129,7 @@ program
 program
   .command('schema')
   .description('write JSON Schemas for sources.yaml, settings.yaml and topics.yaml (for editors)')
-  .option('--out <dir>', 'output folder', 'schema')
+  .option('--out <dir>', 'output folder', nonEmpty, 'schema')
   .action((opts: { out: string }) => dispatch(() => import('./cli/schema.js'), globals(), opts));
 
 try {

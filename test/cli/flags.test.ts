@@ -43,6 +43,14 @@ describe('sitrep global flags', () => {
     // Nothing was opened or created in the working directory (./data/sitrep.db before).
     expect(await readdir(cwd)).toEqual([]);
   });
+
+  it('refuses an empty schema --out instead of writing into the working directory', async () => {
+    const cwd = await emptyFolder();
+    const result = await sitrep(['schema', '--out', ''], cwd);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: option '--out <dir>' argument '' is invalid\. An empty value is not allowed/);
+    expect(await readdir(cwd)).toEqual([]);
+  });
 });
 
 describe('sitrep digest --topic', () => {
