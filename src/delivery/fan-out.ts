@@ -18,6 +18,8 @@ export type StoryChange = {
   itemIds: readonly string[];
   /** Topic ids the story matches. */
   topics: readonly string[];
+  /** Topic ids it matched before this poll (none for a new story); absent, taken as `topics`. */
+  topicsBefore?: readonly string[];
   /** Distinct outlets before and after this poll. */
   sourceCountBefore: number;
   sourceCountAfter: number;
@@ -55,9 +57,24 @@ export function createFanOut({ db, clock, settings }: FanOutDeps) {
       const now = clock.now();
       const grown: string[] = [];
 
+      /** When the poll's items of a change were first seen, or null when they are too old to alert. */
+      const freshSince = (change: StoryChange): number | null => {
+        const known = change.itemIds.map((id) => byId.get(id)).filter((item) => item !== undefined);
+        // News is judged by its freshest report; an item published long before it was first seen is old news.
+        const fresh = known.filter((item) => item.fetchedAt - item.publishedAt <= maxAgeMs);
+        if (known.length > 0 && fresh.length === 0) return null;
+        return fresh.length > 0 ? Math.min(...fresh.map((item) => item.fetchedAt)) : now;
+      };
+
       for (const change of changes) {
         if (!change.isNewStory) {
           if (change.sourceCountAfter > change.sourceCountBefore) grown.push(change.storyId);
+          // A story that gained a topic ("M23 enters Uvira", then a report of it as a blow to the ceasefire) is
+          // news to that topic's subscribers, who have not heard of it: they get it as a new alert.
+          const before = change.topicsBefore ?? change.topics;
+          const gained = change.topics.filter((topic) => !before.includes(topic));
+          const firstSeen = gained.length > 0 && !info.firstFetch ? freshSince(change) : null;
+          if (firstSeen !== null) report.enqueued += outbox.enqueueGainedTopicAlerts(change.storyId, gained, firstSeen);
           continue;
         }
         // A new feed's backlog is stored, never alerted.
@@ -65,14 +82,11 @@ export function createFanOut({ db, clock, settings }: FanOutDeps) {
           report.skipped.firstFetch++;
           continue;
         }
-        const known = change.itemIds.map((id) => byId.get(id)).filter((item) => item !== undefined);
-        // News is judged by its freshest report; an item published long before it was first seen is old news.
-        const fresh = known.filter((item) => item.fetchedAt - item.publishedAt <= maxAgeMs);
-        if (known.length > 0 && fresh.length === 0) {
+        const firstSeen = freshSince(change);
+        if (firstSeen === null) {
           report.skipped.tooOld++;
           continue;
         }
-        const firstSeen = fresh.length > 0 ? Math.min(...fresh.map((item) => item.fetchedAt)) : now;
         // One statement per story: a subscription receives only stories first seen after it was made, and the
         // per-channel unique index drops a second subscription of the same channel matching this story.
         report.enqueued += outbox.enqueueStoryAlerts(change.storyId, change.topics, firstSeen);

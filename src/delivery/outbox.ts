@@ -78,13 +78,15 @@ export function createOutbox(db: Database.Database, clock: Clock) {
   );
   // Same columns and defaults as insertAlert, for every subscription that wants the story; ORDER BY id
   // decides which of a channel's subscriptions takes the row when the per-channel unique index drops the rest.
-  const insertStoryAlerts = db.prepare<{ story: string; topics: string; firstSeen: number; now: number }>(
+  const storyAlertsSql = (topicsMatch: string) =>
     `INSERT OR IGNORE INTO outbox (kind, platform, chat_id, thread_id, subscription_id, story_id, next_attempt_at, created_at)
      SELECT 'alert', platform, chat_id, thread_id, id, @story, @now, @now FROM subscriptions
-     WHERE active = 1 AND mode IN ('alerts', 'both') AND created_at <= @firstSeen
-       AND (topic = 'all' OR topic IN (SELECT value FROM json_each(@topics)))
-     ORDER BY id`,
-  );
+     WHERE active = 1 AND mode IN ('alerts', 'both') AND created_at <= @firstSeen AND ${topicsMatch}
+     ORDER BY id`;
+  type StoryAlertParams = { story: string; topics: string; firstSeen: number; now: number };
+  const insertStoryAlerts = db.prepare<StoryAlertParams>(storyAlertsSql("(topic = 'all' OR topic IN (SELECT value FROM json_each(@topics)))"));
+  // A story that gained a topic is new to that topic's subscriptions only: 'all' had it from the start.
+  const insertGainedTopicAlerts = db.prepare<StoryAlertParams>(storyAlertsSql('topic IN (SELECT value FROM json_each(@topics))'));
   const insertDigest = db.prepare<ChannelKey & { occurrence: number; since: number; topics: string; now: number }>(
     `INSERT OR IGNORE INTO outbox (kind, platform, chat_id, thread_id, occurrence, digest_since, digest_topics, next_attempt_at, created_at)
      VALUES ('digest', @platform, @chat, @thread, @occurrence, @since, @topics, @now, @now)`,
@@ -193,6 +195,14 @@ export function createOutbox(db: Database.Database, clock: Clock) {
       topics.length === 0
         ? 0
         : insertStoryAlerts.run({ story: storyId, topics: JSON.stringify(topics), firstSeen, now: clock.now() }).changes,
+    /**
+     * Enqueues alerts of a story that grew into `gained` topics for the subscriptions of those topics (not 'all')
+     * made before `firstSeen`; a channel that already had the story gets nothing new (the unique indexes).
+     */
+    enqueueGainedTopicAlerts: (storyId: string, gained: readonly string[], firstSeen: number): number =>
+      gained.length === 0
+        ? 0
+        : insertGainedTopicAlerts.run({ story: storyId, topics: JSON.stringify(gained), firstSeen, now: clock.now() }).changes,
     /** Enqueues the digest of one scheduled occurrence and moves the channel's watermark to it; false when already there. */
     enqueueDigest: db.transaction(
       (channel: ChannelRef, digest: { occurrence: number; since: number; topics: 'all' | readonly string[] }) => {

@@ -23,6 +23,8 @@ export type StoryChange = {
   itemIds: string[];
   /** The story's topics after the change, in topics.yaml order. */
   topics: string[];
+  /** Its topics before the change (none for a new story), in topics.yaml order. */
+  topicsBefore: string[];
   /** Distinct feeds carrying the story before and after the call (0 before for a new story). */
   sourceCountBefore: number;
   sourceCountAfter: number;
@@ -111,6 +113,13 @@ export function createClassifier(options: ClassifierOptions): Classifier {
   );
   const sources = db.prepare<[string], { n: number }>('SELECT count(DISTINCT feed_id) AS n FROM cluster_items WHERE cluster_id = ?');
   const clusterTopics = db.prepare<[string], { topic_id: string }>('SELECT topic_id FROM cluster_topics WHERE cluster_id = ?');
+  // A story's topics from its items other than the given ones: what it matched before they joined.
+  const topicsExcept = db
+    .prepare<[string, string], string>(
+      `SELECT DISTINCT t.topic_id FROM cluster_items c JOIN item_topics t ON t.item_id = c.item_id
+       WHERE c.cluster_id = ? AND c.item_id NOT IN (SELECT value FROM json_each(?))`,
+    )
+    .pluck();
   // Each row's story and topics come with the page: re-matching an item writes only its own topics, signals
   // and membership, so what was read for the rest of the page is still what they hold when their turn comes.
   const page = db.prepare<[number, number], RematchRow>(
@@ -154,13 +163,14 @@ export function createClassifier(options: ClassifierOptions): Classifier {
       let change = changes.get(clusterId);
       if (!change) {
         const before = isNewCluster ? 0 : sourcesExcept.get(clusterId, item.id)!.n;
-        change = { storyId: clusterId, isNewStory: isNewCluster, itemIds: [], topics: [], sourceCountBefore: before, sourceCountAfter: 0 };
+        change = { storyId: clusterId, isNewStory: isNewCluster, itemIds: [], topics: [], topicsBefore: [], sourceCountBefore: before, sourceCountAfter: 0 };
         changes.set(clusterId, change);
       }
       change.itemIds.push(item.id);
     }
     for (const change of changes.values()) {
       change.topics = inTopicOrder(clusterTopics.all(change.storyId).map((r) => r.topic_id));
+      if (!change.isNewStory) change.topicsBefore = inTopicOrder(topicsExcept.all(change.storyId, JSON.stringify(change.itemIds)));
       change.sourceCountAfter = sources.get(change.storyId)!.n;
     }
     return [...changes.values()];

@@ -145,4 +145,37 @@ describe('fan-out', () => {
     expect(outboxRows(db)).toHaveLength(1);
     expect(db.prepare('SELECT edit_pending FROM sent_messages').pluck().get()).toBe(1);
   });
+
+  it('alerts the subscribers of a topic a story gained when it grew, and nobody who had it or subscribes to all', async () => {
+    const { db, clock, services, fanOut } = setup();
+    const gamma: ChannelRef = { platform: 'telegram', chatId: '-3' };
+    await services.subscribe(alpha, { topic: 'm23', mode: 'alerts' });
+    await services.subscribe(beta, { topic: 'ceasefire', mode: 'alerts' });
+    await services.subscribe(gamma, { topic: 'all', mode: 'alerts' });
+    const a = newStory('s1', clock.now());
+    expect(fanOut.fanOut([a.change], [a.item], { firstFetch: false }).enqueued).toBe(2);
+
+    // Another outlet's report of it adds the ceasefire topic.
+    clock.advance(HOUR);
+    const joined: FanOutItem = { id: 'i-joined', publishedAt: clock.now() - 60_000, fetchedAt: clock.now() };
+    const grown: StoryChange = { ...a.change, isNewStory: false, itemIds: [joined.id], topics: ['m23', 'ceasefire'], topicsBefore: ['m23'], sourceCountBefore: 1, sourceCountAfter: 2 };
+    expect(fanOut.fanOut([grown], [joined], { firstFetch: false }).enqueued).toBe(1);
+    expect(outboxRows(db).map((r) => `${r.chat_id}:${r.story_id}`)).toEqual(['-1:s1', '-3:s1', '42:s1']);
+    // Run again, or grown once more with no new topic: nothing more.
+    expect(fanOut.fanOut([grown], [joined], { firstFetch: false }).enqueued).toBe(0);
+    expect(fanOut.fanOut([{ ...grown, topicsBefore: ['m23', 'ceasefire'] }], [joined], { firstFetch: false }).enqueued).toBe(0);
+  });
+
+  it('does not alert a gained topic from a new feed\'s backlog or from an old report', async () => {
+    const { db, clock, services, fanOut } = setup();
+    await services.subscribe(beta, { topic: 'ceasefire', mode: 'alerts' });
+    const a = newStory('s1', clock.now());
+    fanOut.fanOut([a.change], [a.item], { firstFetch: false });
+    const old: FanOutItem = { id: 'i-old', publishedAt: clock.now() - 72 * HOUR, fetchedAt: clock.now() };
+    const grown: StoryChange = { ...a.change, isNewStory: false, itemIds: [old.id], topics: ['m23', 'ceasefire'], topicsBefore: ['m23'], sourceCountBefore: 1, sourceCountAfter: 2 };
+    expect(fanOut.fanOut([grown], [old], { firstFetch: false }).enqueued).toBe(0);
+    const fresh: FanOutItem = { ...old, publishedAt: clock.now() };
+    expect(fanOut.fanOut([grown], [fresh], { firstFetch: true }).enqueued).toBe(0);
+    expect(outboxRows(db)).toHaveLength(0);
+  });
 });

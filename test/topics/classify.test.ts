@@ -66,7 +66,7 @@ describe('createClassifier', () => {
     const changes = arrive(store, classifier, [first, makeItem({ title: 'Qatar Airways adds flights to Kigali' })]);
 
     expect(changes).toEqual([
-      { storyId: first.id, isNewStory: true, itemIds: [first.id], topics: ['m23', 'ceasefire'], sourceCountBefore: 0, sourceCountAfter: 1 },
+      { storyId: first.id, isNewStory: true, itemIds: [first.id], topics: ['m23', 'ceasefire'], topicsBefore: [], sourceCountBefore: 0, sourceCountAfter: 1 },
     ]);
     const evidence = store.db.prepare("SELECT evidence FROM item_topics WHERE topic_id = 'ceasefire'").pluck().get() as string;
     expect(JSON.parse(evidence)).toEqual([{ term: 'truce', field: 'title' }]);
@@ -83,11 +83,24 @@ describe('createClassifier', () => {
     const copy = makeItem({ feedId: 'rfi', title: `${CLASH} - RFI`, summary: CLASH_LEAD, publishedAt: T0 + 600_000 });
     const again = makeItem({ title: `${CLASH} (update)`, summary: CLASH_LEAD, publishedAt: T0 + 900_000 });
     expect(arrive(store, classifier, [copy, again])).toEqual([
-      { storyId: first.id, isNewStory: false, itemIds: [copy.id, again.id], topics: ['m23', 'ceasefire'], sourceCountBefore: 1, sourceCountAfter: 2 },
+      { storyId: first.id, isNewStory: false, itemIds: [copy.id, again.id], topics: ['m23', 'ceasefire'], topicsBefore: ['m23', 'ceasefire'], sourceCountBefore: 1, sourceCountAfter: 2 },
     ]);
     // Handing the same items over twice changes nothing.
     expect(classifier.processNewItems([copy])).toEqual([]);
     expect(count(store, 'cluster_items')).toBe(3);
+    store.close();
+  });
+
+  it('reports the topics a story had before a joining report added one', () => {
+    const store = createSqliteStore(':memory:', createManualClock(T0));
+    const { classifier } = build(store, TOPICS);
+    const lead = 'The M23 rebels seized the town of Walikale on Tuesday, residents said.';
+    const first = makeItem({ title: 'M23 rebels seize Walikale', summary: lead });
+    expect(arrive(store, classifier, [first])).toMatchObject([{ topics: ['m23'], topicsBefore: [] }]);
+    const copy = makeItem({ feedId: 'rfi', title: 'M23 rebels seize Walikale despite truce', summary: lead, publishedAt: T0 + 600_000 });
+    expect(arrive(store, classifier, [copy])).toEqual([
+      { storyId: first.id, isNewStory: false, itemIds: [copy.id], topics: ['m23', 'ceasefire'], topicsBefore: ['m23'], sourceCountBefore: 1, sourceCountAfter: 2 },
+    ]);
     store.close();
   });
 
