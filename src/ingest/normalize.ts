@@ -161,6 +161,9 @@ export function cleanUrl(raw: string, base?: string, stripTracking = true): stri
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  // A login is never part of a link to show: a relative link inherits the feed URL's (http://user:pass@host/).
+  url.username = '';
+  url.password = '';
   if (stripTracking && (url.search !== '' || url.hash !== '')) {
     const tracking = [...url.searchParams.keys()].filter((name) => {
       const lower = name.toLowerCase();

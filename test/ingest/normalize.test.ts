@@ -39,6 +39,12 @@ describe('normalizeItems', () => {
     expect(item?.url).toBe('https://news.example.org/a?id=7');
   });
 
+  it('never keeps a login in a link, not even one a relative link inherits from the feed URL', async () => {
+    const doc = '<rss version="2.0"><channel><title>Wire</title>' + makeItem({ title: 'T', link: '/news/1' }) + makeItem({ title: 'U', link: 'https://bob:pw@news.example.org/2' }) + '</channel></rss>';
+    const items = await normalize(doc, { baseUrl: 'http://alice:s3cret@127.0.0.1:8080/feed.xml' });
+    expect(items.map((i) => i.url)).toEqual(['http://127.0.0.1:8080/news/1', 'https://news.example.org/2']);
+  });
+
   it('resolves a relative link against the feed link', async () => {
     const [item] = await normalize(makeFeed(makeItem({ title: 'T', link: '../story/42' })));
     expect(item?.url).toBe('https://news.example.org/story/42');
