@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { durationSchema, optionalDurationSchema } from './duration.js';
 import { slugIdSchema } from './slug.js';
 import { formatPath, type ConfigProblem } from './problems.js';
+import { redactUrl } from '../redact-url.js';
 
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 const WINDOWS_DRIVE = /^[a-zA-Z]:[\\/]/;
@@ -174,7 +175,7 @@ function duplicateProblems(
       problems.push({
         file,
         path: formatPath(path),
-        message: `duplicate ${key} "${value}": feeds[${first}] and feeds[${index}] both use it`,
+        message: `duplicate ${key} "${redactUrl(value)}": feeds[${first}] and feeds[${index}] both use it`,
         ...(line === undefined ? {} : { line }),
       });
     }

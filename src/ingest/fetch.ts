@@ -14,7 +14,7 @@ import { httpGet, type HttpResponse } from './http-get.js';
 import { parseRetryAfter } from './retry-after.js';
 import { errorText } from '../error-text.js';
 import { ownPackage } from '../package-root.js';
-import { redactUrl } from './redact-url.js';
+import { redactUrl } from '../redact-url.js';
 
 /** Limits and identity for one fetch; every field has a default. */
 export type FetchOptions = {

@@ -11,7 +11,7 @@ import type { FeedValidators, FetchOutcome, ParseOutcome } from './feed-result.j
 import { fetchDefaults, type FetchOptions } from './fetch.js';
 import type { NormalizedItem } from './item.js';
 import { errorText } from '../error-text.js';
-import { redactUrl } from './redact-url.js';
+import { redactUrl } from '../redact-url.js';
 import { createWriteBatch } from './write-batch.js';
 
 /** One feed as the poller needs it (src/config's FeedConfig fits). */

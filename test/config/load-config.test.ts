@@ -180,11 +180,17 @@ describe('loadConfig', () => {
       '  - id: wire-copy',
       '    url: ./wire.xml',
       '    enabled: false',
+      '  - id: private',
+      '    url: http://q:dup@secret@127.0.0.1:5/x',
+      '  - id: private-copy',
+      '    url: http://q:dup@secret@127.0.0.1:5/x',
     ].join('\n');
     const dir = await folder({ 'sources.yaml': sources, 'topics.yaml': validTopics });
     expect(await problemLines(dir)).toEqual([
       'sources.yaml: feeds[1].url: duplicate url "HTTPS://WWW.RadioOkapi.net/rss.xml": feeds[0] and feeds[1] both use it (line 5)',
       'sources.yaml: feeds[4].url: duplicate url "./wire.xml": feeds[3] and feeds[4] both use it (line 11)',
+      // A login in a URL is never repeated back, even one whose password holds an @.
+      'sources.yaml: feeds[6].url: duplicate url "http://***@127.0.0.1:5/x": feeds[5] and feeds[6] both use it (line 16)',
     ]);
   });
 

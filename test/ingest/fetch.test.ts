@@ -167,6 +167,7 @@ describe('fetchFeed over HTTP', () => {
     const loop = await fetchFeed(withLogin, none);
     expect(loop).toEqual({ ok: false, status: 302, reason: `redirect loop back to ${withLogin.replace('alice:s3cret@', '***@')}` });
     expect(await fetchFeed('http://alice:s3cret@[bad/feed', none)).toEqual({ ok: false, reason: 'invalid URL: http://***@[bad/feed' });
+    expect(await fetchFeed('http://carol:p@ss@[bad/feed', none)).toEqual({ ok: false, reason: 'invalid URL: http://***@[bad/feed' });
   });
 
   it('gives up after maxRedirects redirects', async () => {
