@@ -34,24 +34,45 @@ export function normalizeItems(feed: ParsedFeed, ctx: NormalizeContext): Normali
   const base = feedBase(feed, ctx.baseUrl);
   const feedLanguage = languageTag(flattenText(feed.language) || flattenText(feed['dc:language']) || (feed.xmlLang ?? ''));
   const configLanguage = languageTag(ctx.language ?? '');
-  const seen = new Map<string, NormalizedItem>();
-  const items: NormalizedItem[] = [];
+  const normalized: NormalizedItem[] = [];
   for (const raw of feed.items ?? []) {
-    let item = normalizeOne(raw as unknown as Record<string, unknown>, ctx, base, feedLanguage ?? configLanguage);
-    if (!item) continue;
-    const earlier = seen.get(item.id);
-    if (earlier) {
-      // The same guid on an entry with another link is a second story from a CMS that reuses guids (the site's
-      // address, a category): keyed by its link too, it is kept, with an id as stable as the first's. With the
-      // same link (or none) it is the same entry listed twice.
-      if (item.url === null || item.url === earlier.url) continue;
-      item = { ...item, id: stableId(ctx.feedId, `${item.id}\nlink:${item.url}`) };
-      if (seen.has(item.id)) continue;
-    }
-    seen.set(item.id, item);
-    items.push(item);
+    const item = normalizeOne(raw as unknown as Record<string, unknown>, ctx, base, feedLanguage ?? configLanguage);
+    if (item) normalized.push(item);
   }
-  return items;
+  return withDistinctIds(normalized, ctx.feedId);
+}
+
+/**
+ * Entries sharing an id (the same guid) in one document: the same entry listed twice when their links agree
+ * (or one has none), dropped to one; different stories when their links differ, from a CMS that reuses guids
+ * (the site's address, a category). Those are all kept: the earliest keeps the guid's id, as when it was the
+ * only one, and each later one is keyed by guid and link. Chosen by date, not by place in the document, since
+ * a feed lists its newest entry first: a new story above an old one must not take the old one's id.
+ */
+function withDistinctIds(items: NormalizedItem[], feedId: string): NormalizedItem[] {
+  const groups = new Map<string, NormalizedItem[]>();
+  for (const item of items) {
+    const group = groups.get(item.id);
+    if (group) group.push(item);
+    else groups.set(item.id, [item]);
+  }
+  if (groups.size === items.length) return items;
+  const renamed = new Map<NormalizedItem, string | null>();
+  for (const group of groups.values()) {
+    if (group.length === 1) continue;
+    const [keeper, ...later] = [...group].sort((a, b) => a.publishedAt - b.publishedAt || (a.url ?? '').localeCompare(b.url ?? ''));
+    const links = new Set([keeper!.url]);
+    for (const item of later) {
+      const distinct = item.url !== null && !links.has(item.url);
+      renamed.set(item, distinct ? stableId(feedId, `${item.id}\nlink:${item.url}`) : null);
+      links.add(item.url);
+    }
+  }
+  return items.flatMap((item) => {
+    if (!renamed.has(item)) return [item];
+    const id = renamed.get(item);
+    return id ? [{ ...item, id }] : [];
+  });
 }
 
 function normalizeOne(

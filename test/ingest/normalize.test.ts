@@ -152,6 +152,18 @@ describe('normalizeItems', () => {
     expect((await normalize(doc)).map((i) => i.id)).toEqual(items.map((i) => i.id));
   });
 
+  it('keeps the guid\'s id for the earliest of the entries sharing it, wherever the feed lists them', async () => {
+    const older = makeItem({ title: 'M23 shells Rutshuru', guid: 'site', link: 'https://news.example/rutshuru', pubDate: 'Sat, 31 May 2025 08:00:00 GMT' });
+    const newer = makeItem({ title: 'Talks stall in Doha', guid: 'site', link: 'https://news.example/doha', pubDate: 'Sat, 31 May 2025 10:00:00 GMT' });
+    const [alone] = await normalize(makeFeed(older));
+    // The next poll lists the new story first, as feeds do.
+    const both = await normalize(makeFeed(newer + older));
+    expect(both.map((i) => i.title)).toEqual(['Talks stall in Doha', 'M23 shells Rutshuru']);
+    expect(both[1]?.id).toBe(alone?.id);
+    expect(both[0]?.id).not.toBe(alone?.id);
+    expect((await normalize(makeFeed(older + newer))).map((i) => i.id)).toEqual([both[1]?.id, both[0]?.id]);
+  });
+
   it('uses the item language, then the feed, then the config', async () => {
     const extra = '<dc:language>fr</dc:language>';
     const ns = ' version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"';
