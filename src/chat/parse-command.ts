@@ -92,7 +92,7 @@ export function textToRawOptions(
     } else if (key !== undefined && beforeRest) {
       // "foo=bar" was meant as a named option: say so, rather than reading it as the next option's value.
       const names = specs.map(([name]) => name);
-      return { ok: false, error: `Unknown option "${key}". ${names.length > 0 ? `Options: ${names.join(', ')}. ` : ''}Usage: ${usageLine(definition)}` };
+      return { ok: false, error: `Unknown option "${echo(key)}". ${names.length > 0 ? `Options: ${names.join(', ')}. ` : ''}Usage: ${usageLine(definition)}` };
     } else {
       positional.push(arg);
     }
@@ -186,7 +186,7 @@ function looksLike(spec: OptionSpec, value: string): boolean {
       if (spec.rest) return true;
       if (spec.choices) return spec.choices.includes(value.toLowerCase());
       // 07:30, 7:5, 7h30, 7.30, and four digits that can be nothing else (0730, 1800).
-      if (spec.format === 'hh:mm') return /^\d{1,2}[:hH.]\d{0,2}$/.test(value) || /^[0-2]\d[0-5]\d$/.test(value);
+      if (spec.format === 'hh:mm') return /^\d{1,2}[:hH.]\d{0,2}(?::\d{1,2})?$/.test(value) || /^[0-2]\d[0-5]\d$/.test(value);
       if (spec.format === 'timezone') return value.includes('/') || canonicalTimezone(value) !== null;
       return true;
   }
@@ -254,7 +254,7 @@ function optionSchema(key: string, spec: OptionSpec, topicIds: readonly string[]
             message:
               zone.problem === 'unknown'
                 ? `Unknown timezone "${echo(v)}". Use an IANA name such as Europe/Paris or Africa/Kinshasa.`
-                : `Timezone "${echo(v)}" is an old alias of ${zone.zone}, which may not be the time you mean (EST has no summer time). Use a region/city name such as ${zone.zone}, America/New_York or Africa/Kinshasa.`,
+                : `Timezone "${echo(v)}" is an old alias of ${zone.zone}, which may not be the time you mean. Use a region/city name: ${zone.zone} if it is, else another such as Africa/Kinshasa.`,
           });
           return z.NEVER;
         });
@@ -275,7 +275,7 @@ export function validateOptions(
 ): OptionsResult {
   for (const key of Object.keys(rawValues)) {
     if (!(key in definition.options)) {
-      return { ok: false, error: `Unknown option "${key}". Usage: ${usageLine(definition)}` };
+      return { ok: false, error: `Unknown option "${echo(key)}". Usage: ${usageLine(definition)}` };
     }
   }
   const shape: Record<string, z.ZodType> = {};

@@ -89,8 +89,9 @@ describe('validateOptions', () => {
   it('refuses an old alias without a region (EST, CET), naming the zone it stands for', () => {
     expect(fromText('/subscribe m23 07:30 EST')).toEqual({
       ok: false,
-      error: 'Timezone "EST" is an old alias of America/Panama, which may not be the time you mean (EST has no summer time). Use a region/city name such as America/Panama, America/New_York or Africa/Kinshasa.',
+      error: 'Timezone "EST" is an old alias of America/Panama, which may not be the time you mean. Use a region/city name: America/Panama if it is, else another such as Africa/Kinshasa.',
     });
+    expect(fromText('/subscribe m23 07:30 EST5EDT')).toMatchObject({ ok: false, error: expect.stringContaining('old alias of America/New_York') });
     expect(fromText('/subscribe m23 07:30 CET')).toMatchObject({ ok: false, error: expect.stringContaining('old alias of Europe/Brussels') });
   });
 
@@ -132,6 +133,16 @@ describe('validateOptions', () => {
     for (const typed of ['time =07:30', 'time = 07:30', 'time= 07:30']) {
       expect(fromText(`/subscribe m23 ${typed}`)).toEqual({ ok: true, options: { topic: 'm23', time: '07:30' } });
     }
+  });
+
+  it('reads a time with seconds as a time, so its error is about the time', () => {
+    expect(fromText('/subscribe m23 07:30:00')).toEqual({ ok: false, error: 'time must be HH:MM from 00:00 to 23:59, e.g. 08:00.' });
+  });
+
+  it('quotes a refused option name cut to one short line too', () => {
+    const result = fromText(`/subscribe m23 ${'k'.repeat(20_000)}=1`);
+    expect(!result.ok && result.error).toMatch(/^Unknown option "k+…"\. Options: /);
+    expect(!result.ok && result.error.length).toBeLessThan(300);
   });
 
   it('quotes a refused value cut to one short line, however long it was', () => {
