@@ -33,9 +33,10 @@ export default defineCommand<SubscribeOptions>({
       ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
       ...(options.backlog !== undefined ? { backlog: options.backlog } : {}),
     });
-    // The backlog goes out as alerts: a digest-only subscription (asked for now, or kept from before) gets none.
+    // The backlog goes out as alerts: a digest-only subscription (asked for now, or kept from before) gets the
+    // configured one only when it asks for it by number.
     const mode = subscriptions.find((s) => s.topic === options.topic)?.mode ?? options.mode;
-    const backlog = mode === 'digest' ? 0 : (options.backlog ?? services.defaults().backlog);
+    const backlog = options.backlog ?? (mode === 'digest' ? 0 : services.defaults().backlog);
     return formatSubscribed(subscriptions, backlog);
   },
 }) satisfies CommandDefinition<SubscribeOptions>;

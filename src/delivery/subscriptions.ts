@@ -194,8 +194,9 @@ export function createSubscriptionServices(
         ...(request.digestTime !== undefined ? { digestTime: request.digestTime.trim() } : {}),
         ...(request.timezone !== undefined ? { timezone: request.timezone } : {}),
       });
-      const backlog = Math.max(0, Math.floor(request.backlog ?? settings.alerts.backlogOnSubscribe));
-      if (backlog > 0 && subscription.mode !== 'digest' && options.recentStoryIds) {
+      // A digest-only subscription gets a backlog (as alerts, now) only when it asks for one by number.
+      const backlog = Math.max(0, Math.floor(request.backlog ?? (subscription.mode === 'digest' ? 0 : settings.alerts.backlogOnSubscribe)));
+      if (backlog > 0 && options.recentStoryIds) {
         const ids = options.recentStoryIds(request.topic, backlog).slice(0, backlog);
         outbox.enqueueAlerts(subscription, ids);
       }

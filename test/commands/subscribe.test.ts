@@ -17,8 +17,10 @@ describe('/subscribe', () => {
       { topic: 'qatar-talks', mode: 'digest', digestTime: '07:30', timezone: 'Europe/Paris', backlog: 3 },
     ]);
     expect(out).toContain('• qatar-talks — a daily digest at 07:30 (Europe/Paris)');
-    // The backlog goes out as alerts, so a digest-only subscription promises none.
-    expect(out).toContain('Only reports that arrive from now on will be sent.');
+    // Asked for by number, a digest-only subscription gets its backlog too.
+    expect(out).toContain('The last 3 stories follow now');
+    const digestOnly = await runConsole(['/subscribe m23 digest 07:30'], createFakeServices());
+    expect(digestOnly).toContain('Only reports that arrive from now on will be sent.');
     const withAlerts = await runConsole(['/subscribe m23 both 07:30 UTC 3'], createFakeServices());
     expect(withAlerts).toContain('The last 3 stories follow now, if there are any yet; after that, only new reports.');
   });

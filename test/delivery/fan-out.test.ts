@@ -125,6 +125,12 @@ describe('fan-out', () => {
     await services.subscribe(alpha, { topic: 'm23', backlog: 3 });
     await services.subscribe(beta, { topic: 'm23' });
     expect(outboxRows(db).map((r) => `${r.chat_id}:${r.story_id}`)).toEqual(['-1:s9', '-1:s8', '-1:s7']);
+    // A digest-only subscription gets one only when it asks for it.
+    const gamma: ChannelRef = { platform: 'telegram', chatId: '-3' };
+    const delta: ChannelRef = { platform: 'telegram', chatId: '-4' };
+    await services.subscribe(gamma, { topic: 'm23', mode: 'digest', backlog: 2 });
+    await services.subscribe(delta, { topic: 'm23', mode: 'digest' });
+    expect(outboxRows(db).filter((r) => r.chat_id === '-3' || r.chat_id === '-4').map((r) => `${r.chat_id}:${r.story_id}`)).toEqual(['-3:s9', '-3:s8']);
   });
 
   it('flags a grown story for an edit instead of enqueuing it again', async () => {
