@@ -12,7 +12,7 @@ const ZONE_OFFSETS: Record<string, string> = {
   MSK: '+0300', GST: '+0400', PKT: '+0500', ICT: '+0700', WIB: '+0700', HKT: '+0800', SGT: '+0800',
   JST: '+0900', KST: '+0900', AEST: '+1000', AEDT: '+1100',
 };
-const ZONE_RE = /\b([A-Z]{3,4})\s*$/;
+const ZONE_RE = /\b([A-Za-z]{3,4})\s*$/;
 
 // French month names (with or without accents, full or abbreviated) → English, which Date.parse reads.
 const FRENCH_MONTHS: Array<[RegExp, string]> = [
@@ -28,8 +28,13 @@ const FRENCH_DAY_RE = /^\s*(?:(?:lun|mar|mer|jeu|ven|sam|dim)\.|(?:lun|mar|mercr
 export function parseFeedDate(text: string): number {
   const direct = Date.parse(text);
   if (Number.isFinite(direct) || text.trim() === '') return direct;
-  let rewritten = text.replace(FRENCH_DAY_RE, '');
+  let rewritten = text
+    .replace(FRENCH_DAY_RE, '')
+    // "1er mars", "3 mars 2025 à 10h30".
+    .replace(/\b(\d{1,2})er\b/i, '$1')
+    .replace(/\s+à\s+/i, ' ')
+    .replace(/\b(\d{1,2})\s*h\s*(\d{2})\b/i, '$1:$2');
   for (const [name, english] of FRENCH_MONTHS) rewritten = rewritten.replace(name, english);
-  rewritten = rewritten.replace(ZONE_RE, (match, zone: string) => ZONE_OFFSETS[zone] ?? match);
+  rewritten = rewritten.replace(ZONE_RE, (match, zone: string) => ZONE_OFFSETS[zone.toUpperCase()] ?? match);
   return Date.parse(rewritten);
 }

@@ -224,7 +224,8 @@ function waitText(ms: number): string {
   const seconds = Math.round(ms / 1000);
   if (seconds < 120) return `${seconds} s`;
   if (seconds < 2 * 3600) return `${Math.round(seconds / 60)} min`;
-  return `${Math.round(seconds / 3600)} h`;
+  if (seconds <= 7 * 86_400) return `${Math.round(seconds / 3600)} h`;
+  return 'more than a week';
 }
 
 function statusLine(status: number): string {

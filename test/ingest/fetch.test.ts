@@ -213,6 +213,11 @@ describe('fetchFeed over HTTP', () => {
     });
   });
 
+  it('says a Retry-After of more than a week in words', async () => {
+    server.route('/away.xml', { status: 503, headers: { 'retry-after': '99999999999' } });
+    expect(await fetchFeed(server.url('/away.xml'), none)).toMatchObject({ ok: false, reason: 'HTTP 503 Service Unavailable, retry after more than a week' });
+  });
+
   it('reads Retry-After as an HTTP-date relative to the injected clock on 503', async () => {
     const clock = createManualClock('2025-06-01T12:00:00Z');
     server.route('/down.xml', { status: 503, headers: { 'retry-after': 'Sun, 01 Jun 2025 12:05:00 GMT' } });

@@ -254,6 +254,7 @@ describe('helpers', () => {
     expect(publishedDate('mar., 3 déc. 2024 08:15:00 +0100', FETCHED_AT + 400 * 86_400_000).publishedAt).toBe(Date.UTC(2024, 11, 3, 7, 15));
     expect(publishedDate('12 août 2024 10:00 GMT', FETCHED_AT + 400 * 86_400_000).publishedAt).toBe(Date.UTC(2024, 7, 12, 10));
     expect(publishedDate('Mar 03 2025 10:00:00 CAT', FETCHED_AT).publishedAt).toBe(Date.UTC(2025, 2, 3, 8));
+    expect(publishedDate('1er mars 2025 à 10h30 cat', FETCHED_AT).publishedAt).toBe(Date.UTC(2025, 2, 1, 8, 30));
     expect(publishedDate('Thu, 01 Jan 1970 00:00:00 GMT', FETCHED_AT)).toEqual({ publishedAt: FETCHED_AT, publishedAtEstimated: true });
     expect(publishedDate('0001-01-01T00:00:00Z', FETCHED_AT)).toEqual({ publishedAt: FETCHED_AT, publishedAtEstimated: true });
     expect(publishedDate('Sat, 29 Nov 2025 10:00:00 XYZ', FETCHED_AT)).toEqual({ publishedAt: FETCHED_AT, publishedAtEstimated: true });
