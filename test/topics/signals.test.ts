@@ -61,6 +61,25 @@ describe('shipped signals', () => {
     expect(signalsOf('M23 withdraws its delegation from Doha talks with Kinshasa')).not.toContain('m23.withdrawal');
   });
 
+  it('takes a pledge with a longer wording as a pledge, and a violation report recalling the deal as no pledge', () => {
+    expect(signalsOf('Kinshasa and M23 sign deal in Doha, committing to a permanent ceasefire')).toContain('ceasefire.agreed');
+    expect(signalsOf('M23 and Kinshasa pledging a permanent ceasefire, mediators say')).toContain('ceasefire.agreed');
+    expect(signalsOf('RDC : la déclaration de Doha prévoit un cessez-le-feu permanent entre Kinshasa et le M23')).toContain('ceasefire.agreed');
+    const violation = signalsOf('Ceasefire violated near Minova as M23 attacks army positions', 'Fighting broke out near Minova on Sunday, breaking the ceasefire agreed in Doha.');
+    expect(violation).toContain('ceasefire.violated');
+    expect(violation).not.toContain('ceasefire.agreed');
+    const uvira = signalsOf('M23 rebels enter Uvira in fresh blow to Doha ceasefire', 'The rebels entered the town days after signing a ceasefire declaration in Doha.');
+    expect(uvira).not.toContain('ceasefire.agreed');
+    expect(uvira).not.toContain('qatar-talks.signed');
+  });
+
+  it('does not take other troops pulling back for an M23 withdrawal, nor restarting talks for a stall', () => {
+    const entered = signalsOf('M23 rebels enter Uvira', 'The rebels entered the town as Congolese soldiers and Burundian troops pulled back south.');
+    expect(entered).toContain('m23.advance');
+    expect(entered).not.toContain('m23.withdrawal');
+    expect(signalsOf('Doha : le Qatar convoque les délégations de Kinshasa et du M23 pour tenter de relancer les pourparlers suspendus')).not.toContain('qatar-talks.stalled');
+  });
+
   it('gives no signal for a topic the item did not match', () => {
     // A Gaza truce violated is not the DRC ceasefire: no topic, so no signal.
     expect(signalsOf('Gaza ceasefire violated as strikes resume')).toEqual([]);
