@@ -116,12 +116,22 @@ export function createDigestBuilder(deps: DigestDeps): DigestBuilder {
         }
       }
 
-      // Each story once: under its most specific topic, ties to the topic listed first in topics.yaml.
+      // Each story once: under its most specific topic; between equally specific ones, under the topic its
+      // news is about (the weight of its status signals there: a ceasefire violation that names Doha goes under
+      // the ceasefire, not the talks), and then the topic listed first in topics.yaml.
       const homed = new Map<string, StoryView[]>(topics.map((t) => [t.id, []]));
       for (const [id, story] of stories) {
+        const signalWeight = (topicId: string) =>
+          story.signals.filter((key) => key.startsWith(`${topicId}.`)).reduce((sum, key) => sum + (weights.get(key) ?? 0), 0);
+        const rank = (topicId: string): [number, number] => [specificity.get(topicId) ?? 0, signalWeight(topicId)];
         let home: string | undefined;
         for (const topicId of topicsOf.get(id) ?? []) {
-          if (home === undefined || (specificity.get(topicId) ?? 0) > (specificity.get(home) ?? 0)) home = topicId;
+          if (home === undefined) home = topicId;
+          else {
+            const [spec, weight] = rank(topicId);
+            const [homeSpec, homeWeight] = rank(home);
+            if (spec > homeSpec || (spec === homeSpec && weight > homeWeight)) home = topicId;
+          }
         }
         if (home !== undefined) homed.get(home)?.push(story);
       }

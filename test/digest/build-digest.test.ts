@@ -87,6 +87,18 @@ describe('buildDigest', () => {
     expect(digest.sections[2]?.stories[0]?.topics).toEqual(['m23', 'ceasefire']);
   });
 
+  it('puts a story of two equally specific topics under the one its status signals are about', () => {
+    seeded = seedStore();
+    seeded.add(makeItem({ title: 'Clashes break the ceasefire near Minova days after Doha talks', publishedAt: NOW - HOUR }));
+    const story = builder().buildDigest(period).sections.flatMap((s) => s.stories)[0];
+    expect(story?.topics).toEqual(expect.arrayContaining(['qatar-talks', 'ceasefire']));
+    expect(story?.signals.some((key) => key.startsWith('ceasefire.'))).toBe(true);
+    expect(story?.signals.some((key) => key.startsWith('qatar-talks.'))).toBe(false);
+    const digest = builder().buildDigest(period);
+    expect(titlesOf(digest.sections[2])).toEqual(['Clashes break the ceasefire near Minova days after Doha talks']);
+    expect(digest.sections[1]?.stories).toEqual([]);
+  });
+
   it('breaks a tie between equally specific topics by topics.yaml order', () => {
     seeded = seedStore();
     seeded.add(makeItem({ title: 'Doha mediators propose truce monitoring mechanism', publishedAt: NOW - HOUR }));
