@@ -33,10 +33,17 @@ export function titleSpan(story: Pick<StoryView, 'title' | 'url'>, style: Omit<S
   return story.url ? span(title, { ...style, url: story.url }) : span(title, style);
 }
 
-/** One compact line for a list: title, then "— Reuters +2 sources · 3 h ago". */
+// A story updated this long after its first report says so in a list ordered by latest activity (/latest).
+const UPDATED_NOTE_AFTER_MS = 10 * 60_000;
+
+/**
+ * One compact line for a list: title, then "— Reuters +2 sources · 3 h ago", and ", updated 5 min ago" when a
+ * later report joined it: lists go by latest activity, and the first report's time alone would look out of order.
+ */
 export function storyLine(story: StoryView, options: { now?: number } = {}): Span[] {
-  const when = options.now === undefined ? absoluteTime(story.publishedAt) : relativeTime(story.publishedAt, options.now);
-  return [titleSpan(story), span(` — ${sourcesLabel(story)} · ${when}`)];
+  const at = (time: number) => (options.now === undefined ? absoluteTime(time) : relativeTime(time, options.now));
+  const updated = story.updatedAt - story.publishedAt >= UPDATED_NOTE_AFTER_MS ? `, updated ${at(story.updatedAt)}` : '';
+  return [titleSpan(story), span(` — ${sourcesLabel(story)} · ${at(story.publishedAt)}${updated}`)];
 }
 
 /** One dated line (digests, status card facts): title, then "— Reuters +2 sources · 3 h ago (27 Nov 08:00 UTC)". */

@@ -77,4 +77,13 @@ describe('story formatting', () => {
       { type: 'text', spans: [{ text: 'No reports on M23 yet.' }] },
     ]);
   });
+
+  it('says when a listed story was updated by a later report, since lists go by latest activity', () => {
+    const grown = makeStory({ sources: ['Reuters', 'RFI'], publishedAt: NOW - 3 * HOUR, updatedAt: NOW - 5 * 60_000 });
+    const line = formatStories([grown], { heading: 'Latest on M23', empty: 'none', now: NOW }).blocks[1];
+    expect(line).toMatchObject({ items: [[{}, { text: ' — Reuters +1 source · 3 h ago, updated 5 min ago' }]] });
+    // A copy minutes after the first report changes nothing worth a note.
+    const soon = makeStory({ publishedAt: NOW - 3 * HOUR, updatedAt: NOW - 3 * HOUR + 5 * 60_000 });
+    expect(formatStories([soon], { heading: 'x', empty: 'none', now: NOW }).blocks[1]).toMatchObject({ items: [[{}, { text: ' — Reuters · 3 h ago' }]] });
+  });
 });
