@@ -10,7 +10,8 @@
 const WORD_CHARS = '\\p{L}\\p{N}\\p{M}';
 const WORD = `[${WORD_CHARS}]`;
 // Characters with a meaning in regular expressions and none in a term; `#` after the start (C#, #2) too.
-const REGEX_CHARS = '()[\\]{}|\\\\^$+?#';
+// Parentheses are left to plain writing ("Mouvement du 23 mars (M23)"): a gap between words like a comma.
+const REGEX_CHARS = '[\\]{}|\\\\^$+?#';
 const PLAIN = `[^\\s*${REGEX_CHARS}]`;
 // One whitespace-separated piece: a lone `*`, a word ending in `*`, or plain characters.
 const PIECE = `(?:\\*|${PLAIN}*${WORD}\\*|${PLAIN}+)`;

@@ -34,7 +34,7 @@ describe('topics.yaml terms', () => {
       '      - M23',
     ].join('\n');
     expect(await topicsProblems(yaml)).toEqual([
-      `topics.yaml: topics[0].terms[0]: "(m23|doha" is not a word or phrase: "(" has no meaning in a term ${SYNTAX} (line 5)`,
+      `topics.yaml: topics[0].terms[0]: "(m23|doha" is not a word or phrase: "|" has no meaning in a term ${SYNTAX} (line 5)`,
       `topics.yaml: topics[0].terms[1]: "[a-z]+" is not a word or phrase: "[" has no meaning in a term ${SYNTAX} (line 6)`,
       `topics.yaml: topics[0].terms[2]: "\\d+" is not a word or phrase: "\\" has no meaning in a term ${SYNTAX} (line 7)`,
       'topics.yaml: topics[0].terms[3]: "a*b" is not a word or phrase: * goes only at the end of a word (negoci*) or alone for any one word (line 8)',
@@ -71,7 +71,7 @@ describe('topics.yaml terms', () => {
   });
 
   it('accepts what the matcher reads as written: accents, dashes, apostrophes, dots, slashes, prefixes and a lone *', () => {
-    const terms = ['Kinshasa', 'cessez‐le‐feu', 'l’AFC', 'U.N.', 'AFC/M23', 'négoci*', "s'engage* a * cessez-le-feu", 'Mouvement du 23-Mars', 'Doha, Qatar', 'Crisis Group: Kivu'];
+    const terms = ['Kinshasa', 'cessez‐le‐feu', 'l’AFC', 'U.N.', 'AFC/M23', 'négoci*', "s'engage* a * cessez-le-feu", 'Mouvement du 23-Mars', 'Doha, Qatar', 'Crisis Group: Kivu', 'Alliance Fleuve Congo (AFC)'];
     const file = topicsFileSchema.parse({ topics: [{ id: 'a', name: 'A', terms }] });
     const matcher = compileTopics(file);
     const evidence = (title: string) => matcher.match({ title }).flatMap((m) => m.evidence.map((e) => e.term));
@@ -83,6 +83,7 @@ describe('topics.yaml terms', () => {
     // Punctuation is a gap between words, in a term as in feed text.
     expect(evidence('Talks in Doha (Qatar) resume')).toEqual(['Doha, Qatar']);
     expect(evidence('Crisis Group Kivu report')).toEqual(['Crisis Group: Kivu']);
+    expect(evidence('Talks with the Alliance Fleuve Congo (AFC) resume')).toContain('Alliance Fleuve Congo (AFC)');
   });
 });
 
