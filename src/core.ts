@@ -62,6 +62,7 @@ export async function openCore(options: CoreOptions): Promise<{ ok: true; core: 
   const loaded = options.loaded ? { ok: true as const, ...options.loaded } : await loadEnvAndConfig(options.globals);
   if (!loaded.ok) return loaded;
   const { env, config } = loaded;
+  for (const note of config.notes) options.logger.warn({ note: formatProblem(note) }, 'config: allowed, but probably a mistake');
   const dbPath = options.dbPath ?? resolveDbPath(options.globals);
   const store = createSqliteStore(dbPath, options.clock);
   const classification = classifierOptions(store.db, config.topics, options.clock);

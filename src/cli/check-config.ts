@@ -30,6 +30,7 @@ function summary(config: SitrepConfig, env: Env, dbPath: string): string {
     `  settings: ${config.files.settings ?? 'defaults (no settings.yaml)'}`,
     `  platforms: ${platforms(env)}`,
     `  database: ${dbPath}`,
+    ...config.notes.map((note) => `  note: ${formatProblem(note)}`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -27,6 +27,11 @@ export type SitrepConfig = {
   concurrency: number;
   topics: TopicsFile;
   settings: Settings;
+  /**
+   * What is allowed but probably a mistake, in the same form as problems: one feed URL listed under two ids
+   * (stored twice, each copy counted as an outlet of its own in "+N sources"). check-config and start say so.
+   */
+  notes: ConfigProblem[];
 };
 
 /** What loadConfig gives: the config, or every problem found. */
@@ -44,6 +49,7 @@ export type LoadConfigOptions = {
 /** Loads and validates the config folder `dir`. Never throws for a bad config: problems are data. */
 export async function loadConfig(dir: string, options: LoadConfigOptions = {}): Promise<LoadConfigResult> {
   const problems: ConfigProblem[] = [];
+  const notes: ConfigProblem[] = [];
   // A folder that is not there is one mistake (a wrong --config or SITREP_CONFIG), not a missing file per file.
   if (!(await isFolder(dir))) {
     return { ok: false, problems: [{ file: dir, path: '', message: 'config folder not found (set by --config or SITREP_CONFIG, default ./feeds)' }] };
@@ -55,10 +61,8 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
   let feeds: FeedConfig[] = [];
   if (sourcesFile.ok) {
     const parsed = validate(sourcesFileSchema, sourcesFile.yaml.data, sourcesPath, sourcesFile.yaml.lineOf);
-    const duplicates = [
-      ...duplicateIdProblems(sourcesFile.yaml.data, sourcesPath, sourcesFile.yaml.lineOf),
-      ...duplicateUrlProblems(sourcesFile.yaml.data, sourcesPath, dir, sourcesFile.yaml.lineOf),
-    ];
+    const duplicates = duplicateIdProblems(sourcesFile.yaml.data, sourcesPath, sourcesFile.yaml.lineOf);
+    notes.push(...duplicateUrlProblems(sourcesFile.yaml.data, sourcesPath, dir, sourcesFile.yaml.lineOf));
     // Read from the raw YAML, so a missing file is reported even when another part of the file is wrong.
     const missing = await missingFileProblems(sourcesFile.yaml.data, dir, sourcesPath, sourcesFile.yaml);
     problems.push(...(parsed.ok ? [] : parsed.problems), ...duplicates, ...missing);
@@ -113,6 +117,7 @@ export async function loadConfig(dir: string, options: LoadConfigOptions = {}): 
       concurrency: sources.defaults.concurrency,
       topics,
       settings,
+      notes,
     },
   };
 }

@@ -175,7 +175,7 @@ function duplicateProblems(
       problems.push({
         file,
         path: formatPath(path),
-        message: `duplicate ${key} "${redactUrl(value)}": feeds[${first}] and feeds[${index}] both use it`,
+        message: `duplicate ${key} "${redactUrl(value)}": feeds[${first}] and feeds[${index}] both use it${key === 'url' ? ' (fetched twice, and counted as two outlets in "+N sources")' : ''}`,
         ...(line === undefined ? {} : { line }),
       });
     }

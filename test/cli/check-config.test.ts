@@ -58,6 +58,18 @@ describe('sitrep check-config', () => {
     expect(result.stderr).not.toContain('leaky-secret-value');
   });
 
+  it('exits 0 on one feed URL listed under two ids, with a note saying what it costs', async () => {
+    const { dir, cleanup } = await makeConfigFolder({
+      'sources.yaml': 'feeds:\n  - id: a\n    url: https://ok.example/rss\n  - id: b\n    url: https://OK.example/rss\n',
+      'topics.yaml': validTopics,
+    });
+    cleanups.push(cleanup);
+    const result = await sitrep(['--config', dir, 'check-config']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`config ${dir}: OK`);
+    expect(result.stdout).toContain(`  note: ${dir}/sources.yaml: feeds[1].url: duplicate url "https://OK.example/rss": feeds[0] and feeds[1] both use it (fetched twice, and counted as two outlets in "+N sources") (line 5)`);
+  });
+
   it('exits 0 on the shipped feeds/ folder and says which platforms would run, never their tokens', async () => {
     const token = '123456:AAsecretTOKEN_value';
     const result = await sitrep(['--config', 'feeds', 'check-config'], { TELEGRAM_BOT_TOKEN: token, DISCORD_TOKEN: 'discord.secret.token', DISCORD_GUILD_ID: '123456789012345678' });
