@@ -12,7 +12,7 @@ import { createKeyValue } from '../store/key-value.js';
 import { foldItem } from './fold.js';
 import { createClusterer, directionCode, type ClusterOptions } from './cluster.js';
 import { compileTopics, type TopicMatcher } from './matcher.js';
-import { compileSignals, signalKey, type SignalDetector } from './signals.js';
+import { compileSignals, type SignalDetector } from './signals.js';
 import { byTopicOrder } from './topic-order.js';
 
 /** A story that received items in one call: the bot loop alerts new stories and edits alerts of grown ones. */
@@ -146,7 +146,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     }
     for (const m of matches) addTopic.run(item.id, m.topicId, JSON.stringify(m.evidence));
     for (const s of found) addSignal.run(item.id, s.topicId, s.signalId, s.label, s.direction, s.weight, item.publishedAt);
-    return { topicIds, directions: found.map((s) => s.direction), signals: found.map(signalKey), folded };
+    return { topicIds, directions: found.map((s) => s.direction), folded };
   };
 
   const processNewItems = db.transaction((items: readonly NormalizedItem[]): StoryChange[] => {
@@ -157,9 +157,9 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     const pending = new Set(unclassified.all(JSON.stringify(ordered.map((item) => item.id))));
     for (const item of ordered) {
       if (!pending.delete(item.id)) continue;
-      const { topicIds, directions, signals: signalKeys, folded } = classify(item, false);
+      const { topicIds, directions, folded } = classify(item, false);
       if (topicIds.length === 0) continue;
-      const { clusterId, isNewCluster } = clusterer.add({ ...item, directions, signals: signalKeys, folded }, now);
+      const { clusterId, isNewCluster } = clusterer.add({ ...item, directions, folded }, now);
       let change = changes.get(clusterId);
       if (!change) {
         const before = isNewCluster ? 0 : sourcesExcept.get(clusterId, item.id)!.n;
@@ -181,7 +181,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     if (stored === topicsHash && !force) return { rematched: false, items: 0, matched: 0, clustered: 0, unclustered: 0 };
     const now = clock.now();
     const result: RematchResult = { rematched: true, items: 0, matched: 0, clustered: 0, unclustered: 0 };
-    const toCluster: (ItemRow & Pick<ReturnType<typeof classify>, 'directions' | 'signals'>)[] = [];
+    const toCluster: (ItemRow & { directions: ReturnType<typeof classify>['directions'] })[] = [];
     const touched = new Set<string>();
     // Pages by seq: better-sqlite3 cannot write while a read statement is still iterating.
     for (let after = 0; ; ) {
@@ -191,7 +191,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
       for (const row of rows) {
         result.items++;
         const before = (row.topics ?? '').split(' ').filter(Boolean).sort().join(' ');
-        const { topicIds, directions, signals: signalKeys } = classify({ ...row, publishedAt: row.published_at }, true);
+        const { topicIds, directions } = classify({ ...row, publishedAt: row.published_at }, true);
         const clusterId = row.cluster_id;
         if (topicIds.length > 0) result.matched++;
         if (topicIds.length === 0) {
@@ -200,7 +200,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
             result.unclustered++;
           }
         } else if (clusterId === null) {
-          toCluster.push({ ...row, directions, signals: signalKeys });
+          toCluster.push({ ...row, directions });
         } else {
           setDirections.run(directionCode(directions), row.id);
           if ([...topicIds].sort().join(' ') !== before) touched.add(clusterId);
@@ -210,7 +210,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     for (const clusterId of touched) clusterer.refreshTopics(clusterId);
     toCluster.sort((a, b) => a.published_at - b.published_at || a.seq - b.seq);
     for (const row of toCluster) {
-      clusterer.add({ id: row.id, feedId: row.feed_id, title: row.title, summary: row.summary, publishedAt: row.published_at, directions: row.directions, signals: row.signals }, now);
+      clusterer.add({ id: row.id, feedId: row.feed_id, title: row.title, summary: row.summary, publishedAt: row.published_at, directions: row.directions }, now);
       result.clustered++;
     }
     meta.set(HASH_KEY, topicsHash);

@@ -18,8 +18,6 @@ export type ClusterItem = {
   publishedAt: number;
   /** Directions of the signals the item carries: opposite moves (seized vs withdrew) are different events. */
   directions?: readonly SignalDirection[];
-  /** Its status signals ("m23.advance"): the same news told in other words is found by them (sameEvent). */
-  signals?: readonly string[];
   /** The title and summary already folded (foldItem), when the caller has them. */
   folded?: FoldedItem;
 };
@@ -27,11 +25,8 @@ export type ClusterItem = {
 /** Where an item went. */
 export type ClusterAssignment = { clusterId: string; isNewCluster: boolean };
 
-/**
- * The part of an item candidates are compared on. `signals` and `publishedAt`, when known, let one event told
- * in other words join (sameEvent).
- */
-export type ItemSketch = ItemWords & { directions: string; signals?: readonly string[]; publishedAt?: number };
+/** The part of an item candidates are compared on. */
+export type ItemSketch = ItemWords & { directions: string };
 
 /** Tuning; the defaults are what the tests hold. */
 export type ClusterOptions = {
@@ -124,26 +119,8 @@ function similarityTo(a: ItemSketch): (b: ItemSketch) => number {
     // Sake market", each lead repeating its own headline), or over one boilerplate summary, share the lead's
     // words but not each other's headline.
     if ((all >= 0.6 || (title >= 0.25 && all >= 0.45)) && toldIn(a.title, b.all) && toldIn(b.title, a.all)) return all;
-    return sameEvent(a, b) ? EVENT_SIMILARITY : 0;
+    return 0;
   };
-}
-
-/** How close in time two reports of one event told in other words are (sameEvent). */
-export const EVENT_WINDOW_MS = 6 * 60 * 60 * 1000;
-// Below every word-based join: a story that shares the words wins over one that shares only the event.
-const EVENT_SIMILARITY = 0.5;
-
-/**
- * One event told in other words ("M23 rebels enter Uvira" / "M23 rebels reach Uvira, Burundi border town",
- * "Ceasefire violated near Minova" / "Violation du cessez-le-feu à Minova"): two reports within hours of each
- * other with a status signal in common (the same kind of news) and a name in their headlines in common (the
- * same place or party). Names one report has and the other never mentions (Walikale / Masisi) were ruled out
- * before, as were opposite directions.
- */
-export function sameEvent(a: ItemSketch, b: ItemSketch): boolean {
-  if (!a.signals?.length || !b.signals?.length || a.publishedAt === undefined || b.publishedAt === undefined) return false;
-  if (Math.abs(a.publishedAt - b.publishedAt) > EVENT_WINDOW_MS) return false;
-  return a.signals.some((key) => b.signals!.includes(key)) && a.names.some((name) => b.names.includes(name));
 }
 
 /**
@@ -185,7 +162,7 @@ function overlap(shared: number, sizeA: number, sizeB: number): number {
   return union === 0 ? 0 : shared / union;
 }
 
-type SketchRow = { item_id: string; cluster_id: string; published_at: number; title_words: string; words: string; names: string; directions: string };
+type SketchRow = { item_id: string; cluster_id: string; title_words: string; words: string; names: string; directions: string };
 const split = (s: string): string[] => (s ? s.split(' ') : []);
 
 /** A clusterer over an open, migrated database (shares the store's connection). */
@@ -201,17 +178,8 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
     )
     .pluck();
   const sketchOf = db.prepare<[string], SketchRow>(
-    'SELECT item_id, cluster_id, published_at, title_words, words, names, directions FROM cluster_items WHERE item_id = ?',
+    'SELECT item_id, cluster_id, title_words, words, names, directions FROM cluster_items WHERE item_id = ?',
   );
-  // Reports of the same kind of news around the same time: candidates for one event told in other words, which
-  // share too few words to meet in the LSH buckets. Newest first, bounded like a bucket.
-  const sameSignal = db
-    .prepare<[string, string, number, number], string>(
-      `SELECT item_id FROM item_signals WHERE topic_id = ? AND signal_id = ? AND published_at BETWEEN ? AND ?
-       ORDER BY published_at DESC LIMIT ${bucketLimit}`,
-    )
-    .pluck();
-  const signalsOfItem = db.prepare<[string], string>("SELECT topic_id || '.' || signal_id FROM item_signals WHERE item_id = ?").pluck();
   const clusterExists = db.prepare<[string], { id: string }>('SELECT id FROM clusters WHERE id = ?');
   const feedTitlesInCluster = db
     .prepare<[string, string], string>('SELECT title_words FROM cluster_items WHERE cluster_id = ? AND feed_id = ?')
@@ -269,8 +237,7 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
 
   return {
     add(item, now) {
-      const words = sketchItem(item.title, item.summary, item.directions, item.folded);
-      const sketch: ItemSketch = { ...words, signals: item.signals ?? [], publishedAt: item.publishedAt };
+      const sketch = sketchItem(item.title, item.summary, item.directions, item.folded);
       const bands = bandsOf(sketch, titlePlan, allPlan);
 
       // Shared bands per candidate: the more bands two items share, the more alike their signatures.
@@ -281,31 +248,19 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
         }
       }
       shared.delete(item.id);
-      const ranked = [...shared].sort((a, b) => b[1] - a[1]).slice(0, verifyLimit).map(([id]) => id);
-      const candidates = new Set(ranked);
-      for (const key of sketch.signals ?? []) {
-        const dot = key.indexOf('.');
-        const during = [item.publishedAt - EVENT_WINDOW_MS, item.publishedAt + EVENT_WINDOW_MS] as const;
-        for (const id of sameSignal.all(key.slice(0, dot), key.slice(dot + 1), ...during)) if (id !== item.id) candidates.add(id);
-      }
+      const ranked = [...shared].sort((a, b) => b[1] - a[1]).slice(0, verifyLimit);
       let similarity: ((b: ItemSketch) => number) | null = null;
       const scores = new Map<string, number>();
-      for (const id of candidates) {
+      for (const [id] of ranked) {
         const row = sketchOf.get(id);
         if (!row) continue;
         similarity ??= similarityTo(sketch);
-        const candidate: ItemSketch = {
+        const score = similarity({
           title: split(row.title_words),
           all: split(row.words),
           names: split(row.names),
           directions: row.directions,
-          publishedAt: row.published_at,
-        };
-        let score = similarity(candidate);
-        // Its signals are read only when the words alone did not join it and the event rule could.
-        if (score === 0 && sketch.signals!.length > 0 && Math.abs(row.published_at - item.publishedAt) <= EVENT_WINDOW_MS) {
-          score = similarity({ ...candidate, signals: signalsOfItem.all(id) });
-        }
+        });
         if (score > (scores.get(row.cluster_id) ?? 0)) scores.set(row.cluster_id, score);
       }
       // The most alike story this outlet has not reported yet, or has reported in this same report: a second

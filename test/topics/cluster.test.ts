@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { createManualClock } from '../../src/clock.js';
 import type { NormalizedItem } from '../../src/ingest/item.js';
 import { createSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
-import { createClusterer, EVENT_WINDOW_MS, sameEvent, sameReport, sketchItem, storySimilarity, type Clusterer } from '../../src/topics/cluster.js';
+import { createClusterer, sameReport, sketchItem, storySimilarity, type Clusterer } from '../../src/topics/cluster.js';
 import { candidateProbability, itemWords } from '../../src/topics/minhash.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -92,20 +92,6 @@ describe('storySimilarity', () => {
     const b = sketchItem('Fighting near Sake as truce frays', 'Shelling near Sake on Monday.', ['de-escalating']);
     expect(storySimilarity(a, a)).toBeGreaterThan(0);
     expect(storySimilarity(a, b)).toBe(0);
-  });
-
-  it('joins one event told in other words: a signal and a headline name in common, within six hours', () => {
-    const uvira = { ...sketchItem('M23 rebels enter Uvira, witnesses say', 'Residents said the rebels entered the town.'), signals: ['m23.advance'], publishedAt: T0 };
-    const reach = { ...sketchItem("Congo's M23 rebels reach Uvira, Burundi border town", 'The rebels reached the lakeside town.'), signals: ['m23.advance'], publishedAt: T0 + 6 * 60_000 };
-    expect(storySimilarity(uvira, reach)).toBeGreaterThan(0);
-    expect(sameEvent(uvira, reach)).toBe(true);
-    // Without signals in common, without a time, or hours apart: the words alone decide, and they do not join.
-    expect(storySimilarity(uvira, { ...reach, signals: ['m23.fighting'] })).toBe(0);
-    expect(storySimilarity(uvira, { ...reach, publishedAt: undefined })).toBe(0);
-    expect(storySimilarity(uvira, { ...reach, publishedAt: T0 + EVENT_WINDOW_MS + 1 })).toBe(0);
-    // A name each has that the other never mentions rules it out first.
-    const masisi = { ...sketchItem('M23 rebels reach Masisi', 'The rebels reached the town.'), signals: ['m23.advance'], publishedAt: T0 };
-    expect(storySimilarity(uvira, masisi)).toBe(0);
   });
 
   it('ignores stopwords and outlet names when listing words', () => {
