@@ -80,6 +80,14 @@ describe('shipped signals', () => {
     expect(signalsOf('Doha : le Qatar convoque les délégations de Kinshasa et du M23 pour tenter de relancer les pourparlers suspendus')).not.toContain('qatar-talks.stalled');
   });
 
+  it('reads a capture in French and shelling as a verb, and the army withdrawing from a town the M23 took as no M23 withdrawal', () => {
+    expect(signalsOf('Sud-Kivu : la cité de Kamanyola sous contrôle du M23')).toContain('m23.advance');
+    const fell = signalsOf("Kamanyola tombe aux mains des rebelles de l'AFC/M23", "La cité frontalière est tombée après le retrait des FARDC vers le sud.");
+    expect(fell).toContain('m23.advance');
+    expect(fell).not.toContain('m23.withdrawal');
+    expect(signalsOf('M23 rebels shell Sake market, killing at least 12')).toContain('m23.fighting');
+  });
+
   it('gives no signal for a topic the item did not match', () => {
     // A Gaza truce violated is not the DRC ceasefire: no topic, so no signal.
     expect(signalsOf('Gaza ceasefire violated as strikes resume')).toEqual([]);
