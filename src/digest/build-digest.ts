@@ -86,6 +86,12 @@ export function topicSpecificity(topics: readonly DigestTopic[]): Map<string, nu
   return new Map(topics.map((t) => [t.id, reach(t.id).size]));
 }
 
+/** Whether one ranking (compared key by key, the first difference decides) is higher than another. */
+function outranks(a: readonly number[], b: readonly number[]): boolean {
+  for (const [i, value] of a.entries()) if (value !== b[i]) return value > (b[i] ?? 0);
+  return false;
+}
+
 /** Creates the digest builder. */
 export function createDigestBuilder(deps: DigestDeps): DigestBuilder {
   const readLimit = deps.readLimit ?? 1000;
@@ -118,20 +124,17 @@ export function createDigestBuilder(deps: DigestDeps): DigestBuilder {
 
       // Each story once: under its most specific topic; between equally specific ones, under the topic its
       // news is about (the weight of its status signals there: a ceasefire violation that names Doha goes under
-      // the ceasefire, not the talks), and then the topic listed first in topics.yaml.
+      // the ceasefire, not the talks), then the one its headline names (not only its summary), and then the
+      // topic listed first in topics.yaml.
       const homed = new Map<string, StoryView[]>(topics.map((t) => [t.id, []]));
       for (const [id, story] of stories) {
         const signalWeight = (topicId: string) =>
           story.signals.filter((key) => key.startsWith(`${topicId}.`)).reduce((sum, key) => sum + (weights.get(key) ?? 0), 0);
-        const rank = (topicId: string): [number, number] => [specificity.get(topicId) ?? 0, signalWeight(topicId)];
+        const inHeadline = (topicId: string) => ((story.evidence[topicId] ?? []).some((hit) => hit.field === 'title') ? 1 : 0);
+        const rank = (topicId: string) => [specificity.get(topicId) ?? 0, signalWeight(topicId), inHeadline(topicId)];
         let home: string | undefined;
         for (const topicId of topicsOf.get(id) ?? []) {
-          if (home === undefined) home = topicId;
-          else {
-            const [spec, weight] = rank(topicId);
-            const [homeSpec, homeWeight] = rank(home);
-            if (spec > homeSpec || (spec === homeSpec && weight > homeWeight)) home = topicId;
-          }
+          if (home === undefined || outranks(rank(topicId), rank(home))) home = topicId;
         }
         if (home !== undefined) homed.get(home)?.push(story);
       }

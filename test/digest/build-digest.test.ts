@@ -99,6 +99,16 @@ describe('buildDigest', () => {
     expect(digest.sections[1]?.stories).toEqual([]);
   });
 
+  it('puts a story of two equally specific topics without signals under the one its headline names', () => {
+    seeded = seedStore();
+    seeded.add(makeItem({ title: 'Truce declared around Goma', summary: 'The announcement followed a week of meetings in Doha.', publishedAt: NOW - HOUR }));
+    const digest = builder().buildDigest(period);
+    const story = digest.sections.flatMap((s) => s.stories)[0];
+    expect(story?.topics).toEqual(expect.arrayContaining(['qatar-talks', 'ceasefire']));
+    expect(story?.signals).toEqual([]);
+    expect(titlesOf(digest.sections[2])).toEqual(['Truce declared around Goma']);
+  });
+
   it('breaks a tie between equally specific topics by topics.yaml order', () => {
     seeded = seedStore();
     seeded.add(makeItem({ title: 'Doha mediators propose truce monitoring mechanism', publishedAt: NOW - HOUR }));
