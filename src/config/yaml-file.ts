@@ -83,7 +83,7 @@ function readWithPositions(file: string, text: string): YamlFileOutcome {
       problems: doc.errors.map((error) => ({
         file,
         path: '',
-        message: `YAML syntax error: ${firstLine(error.message)}${HINTS[error.code] ?? ''}`,
+        message: `YAML syntax error: ${firstLine(error.message)}${duplicateKeyName(text, error)}${HINTS[error.code] ?? ''}`,
         line: error.linePos?.[0].line,
         column: error.linePos?.[0].col,
       })),
@@ -103,6 +103,13 @@ const HINTS: Partial<Record<string, string>> = {
   BLOCK_AS_IMPLICIT_KEY: ' (put a value that contains ": " in quotes)',
   TAB_AS_INDENT: ' (indent with spaces)',
 };
+
+/** For a duplicate key, which key it is (yaml's message does not say): ` ("timeout" is given twice)`. */
+function duplicateKeyName(text: string, error: { code: string; pos: [number, number] }): string {
+  if (error.code !== 'DUPLICATE_KEY') return '';
+  const key = /^\s*["']?([^"':\n]+?)["']?\s*:/.exec(text.slice(error.pos[0]))?.[1];
+  return key ? ` ("${key}" is given twice)` : '';
+}
 
 function firstLine(message: string): string {
   // yaml's pretty messages add "at line N, column M:" and a code excerpt; the problem carries line and column itself.

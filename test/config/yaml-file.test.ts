@@ -78,5 +78,8 @@ describe('readYamlFile', () => {
   it('refuses a mapping that repeats a key, saying which', async () => {
     const result = await read('feeds:\n  - id: okapi\n    id: wire\n');
     expect(result).toMatchObject({ ok: false, problems: [{ line: 3, message: expect.stringMatching(/unique/i) }] });
+    expect(!result.ok && result.problems[0]?.message).toContain('("id" is given twice)');
+    const nested = await read('defaults:\n  timeout: 5s\n  "timeout": 6s\n');
+    expect(!nested.ok && nested.problems[0]?.message).toContain('("timeout" is given twice)');
   });
 });
