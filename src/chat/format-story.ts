@@ -9,10 +9,13 @@ import { absoluteTime, relativeTime, storyTime } from '../time-labels.js';
 
 /** "Reuters", or "Reuters +2 sources" when other outlets carry the same story. */
 export function sourcesLabel(story: Pick<StoryView, 'source' | 'sources'>): string {
-  const others = story.sources.filter((name) => name !== story.source).length;
-  if (others === 0) return story.source;
-  return `${story.source} +${others} ${others === 1 ? 'source' : 'sources'}`;
+  const others = [...new Set(story.sources.filter((name) => name !== story.source))];
+  if (others.length === 0) return story.source;
+  // Who else carries it is what a reader weighs a report by: the first few outlets are named.
+  const named = others.length <= SOURCES_NAMED ? others.join(', ') : `${others.slice(0, SOURCES_NAMED).join(', ')}…`;
+  return `${story.source} +${others.length} ${others.length === 1 ? 'source' : 'sources'} (${named})`;
 }
+const SOURCES_NAMED = 3;
 
 /** Why a story matched, in one short line: "m23: M23, Goma · ceasefire: truce". */
 export function whyMatched(story: Pick<StoryView, 'topics' | 'evidence'>): string {

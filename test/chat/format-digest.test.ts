@@ -48,7 +48,7 @@ describe('formatDigest', () => {
         type: 'list',
         items: [[
           { text: 'M23 rebels advance towards Uvira', url: 'https://news.example/uvira' },
-          { text: ' — Reuters +2 sources · 5 h ago (27 Nov 03:00 UTC)' },
+          { text: ' — Reuters +2 sources (AFP, RFI) · 5 h ago (27 Nov 03:00 UTC)' },
         ]],
       },
       { type: 'note', spans: [{ text: '+3 more stories — /latest m23 lists them.' }] },

@@ -65,7 +65,7 @@ describe('formatStatusCard', () => {
       items: [
         [
           { text: 'Clashes near Sake despite the truce', url: 'https://news.example/sake' },
-          { text: ' — Reuters +2 sources · 3 h ago (27 Nov 09:00 UTC)' },
+          { text: ' — Reuters +2 sources (AFP, RFI) · 3 h ago (27 Nov 09:00 UTC)' },
         ],
         [
           { text: 'Truce holds in Goma' },

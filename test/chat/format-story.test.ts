@@ -8,8 +8,10 @@ const HOUR = 3_600_000;
 describe('story formatting', () => {
   it('labels the source and how many other outlets carry the story', () => {
     expect(sourcesLabel(makeStory())).toBe('Reuters');
-    expect(sourcesLabel(makeStory({ sources: ['Reuters', 'AFP'] }))).toBe('Reuters +1 source');
-    expect(sourcesLabel(makeStory({ sources: ['Reuters', 'AFP', 'Radio Okapi'] }))).toBe('Reuters +2 sources');
+    expect(sourcesLabel(makeStory({ sources: ['Reuters', 'AFP'] }))).toBe('Reuters +1 source (AFP)');
+    expect(sourcesLabel(makeStory({ sources: ['Reuters', 'AFP', 'Radio Okapi'] }))).toBe('Reuters +2 sources (AFP, Radio Okapi)');
+    // Past three, the rest are counted, not named.
+    expect(sourcesLabel(makeStory({ sources: ['Reuters', 'AFP', 'RFI', 'BBC', 'Radio Okapi'] }))).toBe('Reuters +4 sources (AFP, RFI, BBC…)');
   });
 
   it('explains a match in one line: topic and the terms that fired', () => {
@@ -64,7 +66,7 @@ describe('story formatting', () => {
 
   it('re-renders an alert with the grown source count for an edit', () => {
     const update = formatAlert([makeStory({ sources: ['Reuters', 'AFP', 'BBC'] })], { now: NOW });
-    expect(update.blocks[1]).toEqual({ type: 'note', spans: [{ text: 'Reuters +2 sources · 3 h ago (1 Jun 09:00 UTC)' }] });
+    expect(update.blocks[1]).toEqual({ type: 'note', spans: [{ text: 'Reuters +2 sources (AFP, BBC) · 3 h ago (1 Jun 09:00 UTC)' }] });
   });
 
   it('lists stories for /latest and /search, or says plainly that there are none', () => {
@@ -81,7 +83,7 @@ describe('story formatting', () => {
   it('says when a listed story was updated by a later report, since lists go by latest activity', () => {
     const grown = makeStory({ sources: ['Reuters', 'RFI'], publishedAt: NOW - 3 * HOUR, updatedAt: NOW - 5 * 60_000 });
     const line = formatStories([grown], { heading: 'Latest on M23', empty: 'none', now: NOW }).blocks[1];
-    expect(line).toMatchObject({ items: [[{}, { text: ' — Reuters +1 source · 3 h ago, updated 5 min ago' }]] });
+    expect(line).toMatchObject({ items: [[{}, { text: ' — Reuters +1 source (RFI) · 3 h ago, updated 5 min ago' }]] });
     // A copy minutes after the first report changes nothing worth a note.
     const soon = makeStory({ publishedAt: NOW - 3 * HOUR, updatedAt: NOW - 3 * HOUR + 5 * 60_000 });
     expect(formatStories([soon], { heading: 'x', empty: 'none', now: NOW }).blocks[1]).toMatchObject({ items: [[{}, { text: ' — Reuters · 3 h ago' }]] });

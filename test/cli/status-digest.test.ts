@@ -99,7 +99,7 @@ describe('sitrep status', () => {
     expect(out).toContain('## Ceasefire: escalating');
     expect(out).toContain('2 reports of clashes despite the truce since Monday 24 Nov, against 1 of the truce holding.');
     expect(out).toContain('Changed: new: clashes despite the truce (Reuters, 10 h ago)');
-    expect(out).toContain(`• ${SYNDICATED} <https://reuters.example/sake> — Reuters +2 sources · 5 h ago (27 Nov 07:00 UTC)`);
+    expect(out).toContain(`• ${SYNDICATED} <https://reuters.example/sake> — Reuters +2 sources (AFP, Al Jazeera) · 5 h ago (27 Nov 07:00 UTC)`);
     expect(out).toContain('• Truce holds in Bukavu for a second week <https://aj.example/bukavu> — Al Jazeera · 40 h ago (25 Nov 20:00 UTC) · single source');
     expect(out).toContain('As of 27 Nov 12:00 UTC.');
     expect(io.err()).toBe('');
@@ -151,7 +151,7 @@ describe('sitrep digest', () => {
     const out = io.out();
     expect(out.match(/^## .*$/gm)).toEqual(['## M23 rebellion', '## Doha talks', '## Ceasefire']);
     expect(out.split(SYNDICATED)).toHaveLength(2);
-    expect(out).toContain(`• ${SYNDICATED} <https://reuters.example/sake> — Reuters +2 sources · 5 h ago (27 Nov 07:00 UTC)`);
+    expect(out).toContain(`• ${SYNDICATED} <https://reuters.example/sake> — Reuters +2 sources (AFP, Al Jazeera) · 5 h ago (27 Nov 07:00 UTC)`);
     expect(out).toContain('Doha talks stalled over prisoner lists');
     // Older than 24 h: not in this digest.
     expect(out).not.toContain('Truce holds in Bukavu');

@@ -14,7 +14,7 @@ describe('/latest', () => {
     const out = await runConsole(['/latest m23 3'], services);
     expect(services.data.calls.latest).toEqual([{ topicId: 'm23', count: 3 }]);
     expect(out).toContain('## Latest on M23 rebellion');
-    expect(out).toContain('— Reuters +1 source · 3 h ago');
+    expect(out).toContain('— Reuters +1 source (AFP) · 3 h ago');
   });
 
   it('says so when a topic has no reports', async () => {

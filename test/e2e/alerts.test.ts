@@ -77,10 +77,10 @@ describe('a subscribed console channel', () => {
 
     // A syndicated copy from another outlet edits the alert instead of sending a new one.
     dailyItems.push({ title: NEWS, link: 'https://daily.example/africa/nyabiondo', guid: 'daily-1', description: NEWS_SUMMARY, pubDate: new Date() });
-    await bot.waitFor(/^↻ .*\+1 sources?: /m, 10_000, 'the update line');
+    await bot.waitFor(/^↻ .*\+1 sources? \(.+\): /m, 10_000, 'the update line');
     await polls(feeds, '/daily.xml', 2);
     const after = bot.stdout();
-    expect(after).toContain(`↻ Wire Agency +1 source: ${NEWS}`);
+    expect(after).toContain(`↻ Wire Agency +1 source (Daily Courier): ${NEWS}`);
     expect(alertTitles(after, [NEWS, BACKLOG, OLD])).toEqual([NEWS]);
 
     const signalledAt = Date.now();

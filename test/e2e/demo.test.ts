@@ -69,7 +69,7 @@ describe('sitrep demo with a command piped in', () => {
   });
 
   it('shows a syndicated story growing "+N sources" as an update line', () => {
-    expect(out).toMatch(/^↻ .+ \+\d+ sources?: .+$/m);
+    expect(out).toMatch(/^↻ .+ \+\d+ sources? \(.+\): .+$/m);
   });
 
   it('alerts each story once', () => {

@@ -69,7 +69,7 @@ describe('console platform', () => {
     const grown = { ...story, sources: ['Reuters', 'AFP', 'BBC'] };
     const edited = await platform.sender.edit(CONSOLE_CHANNEL, ['console-1'], formatAlert([grown], { now: NOW }));
     expect(edited).toEqual({ ok: true, messageIds: ['console-1'] });
-    expect(text().trimEnd().split('\n').at(-1)).toBe('↻ Reuters +2 sources: M23 rebels advance towards Goma');
+    expect(text().trimEnd().split('\n').at(-1)).toBe('↻ Reuters +2 sources (AFP, BBC): M23 rebels advance towards Goma');
     input.end();
     await platform.run();
   });
