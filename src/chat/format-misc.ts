@@ -66,7 +66,7 @@ export function formatSubscribed(subscriptions: readonly SubscriptionView[], bac
   ];
   const when =
     backlog > 0
-      ? `The last ${backlog === 1 ? 'story follows' : `${backlog} stories follow`} now, if there are any yet; after that, only new reports.`
+      ? `The last ${backlog === 1 ? 'story' : `${backlog} stories`} this chat has not had yet ${backlog === 1 ? 'follows' : 'follow'} now, if there are any; after that, only new reports.`
       : 'Only reports that arrive from now on will be sent.';
   blocks.push({ type: 'note', spans: [span(when)] });
   return { kind: 'answer', blocks };

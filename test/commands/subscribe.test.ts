@@ -18,11 +18,11 @@ describe('/subscribe', () => {
     ]);
     expect(out).toContain('• qatar-talks — a daily digest at 07:30 (Europe/Paris)');
     // Asked for by number, a digest-only subscription gets its backlog too.
-    expect(out).toContain('The last 3 stories follow now');
+    expect(out).toContain('The last 3 stories this chat has not had yet follow now');
     const digestOnly = await runConsole(['/subscribe m23 digest 07:30'], createFakeServices());
     expect(digestOnly).toContain('Only reports that arrive from now on will be sent.');
     const withAlerts = await runConsole(['/subscribe m23 both 07:30 UTC 3'], createFakeServices());
-    expect(withAlerts).toContain('The last 3 stories follow now, if there are any yet; after that, only new reports.');
+    expect(withAlerts).toContain('The last 3 stories this chat has not had yet follow now, if there are any; after that, only new reports.');
   });
 
   it('takes a time or a timezone typed where the mode could go, and keeps the mode of an existing subscription', async () => {

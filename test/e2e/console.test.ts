@@ -57,7 +57,7 @@ describe('sitrep start with piped stdin', () => {
     const { code } = await bot.exited;
     const out = bot.stdout();
     expect(code).toBe(0);
-    expect(out).toMatch(/last 3 stories follow/i);
+    expect(out).toMatch(/last 3 stories this chat has not had yet follow/i);
     for (const title of titles) expect(out).toContain(title);
   });
 
