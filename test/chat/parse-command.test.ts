@@ -76,10 +76,13 @@ describe('validateOptions', () => {
   });
 
   it('checks timezones with Intl and canonicalizes their spelling', () => {
-    expect(fromText('/subscribe m23 both 08:00 Paris')).toEqual({
+    expect(fromText('/subscribe m23 both 08:00 Atlantis')).toEqual({
       ok: false,
-      error: 'Unknown timezone "Paris". Use an IANA name such as Europe/Paris or Africa/Kinshasa.',
+      error: 'Unknown timezone "Atlantis". Use an IANA name such as Europe/Paris or Africa/Kinshasa.',
     });
+    // A city typed alone is its zone, wherever it is typed.
+    expect(fromText('/subscribe m23 both 08:00 Paris')).toMatchObject({ ok: true, options: { timezone: 'Europe/Paris' } });
+    expect(fromText('/subscribe m23 Kinshasa')).toMatchObject({ ok: true, options: { topic: 'm23', timezone: 'Africa/Kinshasa' } });
     const ok = fromText('/subscribe all both 08:00 africa/kinshasa');
     expect(ok).toEqual({ ok: true, options: { topic: 'all', mode: 'both', time: '08:00', timezone: 'Africa/Kinshasa' } });
     expect(fromText('/subscribe m23 08:00 utc')).toMatchObject({ ok: true, options: { timezone: 'UTC' } });
