@@ -61,15 +61,6 @@ export async function executeCommand(request: ExecuteRequest): Promise<Message> 
     }
   }
 
-  let raw: Record<string, unknown>;
-  if ('rawOptions' in command) {
-    raw = command.rawOptions;
-  } else {
-    const mapped = textToRawOptions(definition, command);
-    if (!mapped.ok) return errorMessage(mapped.error);
-    raw = mapped.raw;
-  }
-
   let topicIds: string[];
   try {
     topicIds = services.topics().map((topic) => topic.id);
@@ -77,6 +68,16 @@ export async function executeCommand(request: ExecuteRequest): Promise<Message> 
     logger.error({ err: error, command: name }, 'could not list topics');
     return somethingWentWrong(name);
   }
+
+  let raw: Record<string, unknown>;
+  if ('rawOptions' in command) {
+    raw = command.rawOptions;
+  } else {
+    const mapped = textToRawOptions(definition, command, { topicIds });
+    if (!mapped.ok) return errorMessage(mapped.error);
+    raw = mapped.raw;
+  }
+
   const validated = validateOptions(definition, raw, { topicIds });
   if (!validated.ok) return errorMessage(validated.error);
 

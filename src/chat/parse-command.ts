@@ -70,8 +70,12 @@ export function tokenize(text: string): string[] {
 export function textToRawOptions(
   definition: CommandDefinition,
   parsed: ParsedCommand,
+  context: { topicIds?: readonly string[] } = {},
 ): { ok: true; raw: Record<string, string> } | { ok: false; error: string } {
   const specs = Object.entries(definition.options);
+  // With the topic ids known, a topic has a shape of its own too: `/latest m23 ceasefire` gives a topic twice.
+  const looksLike = (spec: OptionSpec, value: string) => hasShapeOf(spec, value, context.topicIds);
+  const hasShape = (spec: OptionSpec) => isShaped(spec) || (spec.type === 'topic' && context.topicIds !== undefined);
   const raw: Record<string, string> = {};
   // Options given as name=value (the rest are placed by position).
   const named = new Set<string>();
@@ -165,7 +169,7 @@ function joinSpacedAssignments(args: readonly string[], definition: CommandDefin
 }
 
 /** Whether an option's values have a shape of their own (a number, a choice, a time, a timezone). */
-function hasShape(spec: OptionSpec): boolean {
+function isShaped(spec: OptionSpec): boolean {
   return spec.type === 'integer' || (spec.type === 'string' && !spec.rest && (spec.choices !== undefined || spec.format !== undefined));
 }
 
@@ -174,12 +178,14 @@ const NUMBER_LIKE = /^[-+]?\d+(?:[.,]\d+)?$/;
 
 /**
  * Whether a typed value has the shape of an option's values (not whether it is valid: `25:00` looks like a
- * time, and is then refused as one with a message that says why). No topic id is a number.
+ * time, and is then refused as one with a message that says why). A topic is one of `topicIds` when they are
+ * known, else anything but a number (no topic id is one).
  */
-function looksLike(spec: OptionSpec, value: string): boolean {
+function hasShapeOf(spec: OptionSpec, value: string, topicIds?: readonly string[]): boolean {
   switch (spec.type) {
     case 'topic':
-      return !NUMBER_LIKE.test(value);
+      if (topicIds === undefined) return !NUMBER_LIKE.test(value);
+      return topicIds.includes(value.toLowerCase()) || (spec.allowAll === true && value.toLowerCase() === 'all');
     case 'integer':
       return NUMBER_LIKE.test(value);
     case 'string':

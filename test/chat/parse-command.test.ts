@@ -12,7 +12,7 @@ function def(name: string): CommandDefinition {
 function fromText(text: string) {
   const parsed = parseCommandText(text, { botUsername: 'sitrep_bot' });
   if (!parsed) throw new Error(`not a command: ${text}`);
-  const mapped = textToRawOptions(def(parsed.name), parsed);
+  const mapped = textToRawOptions(def(parsed.name), parsed, { topicIds });
   return mapped.ok ? validateOptions(def(parsed.name), mapped.raw, { topicIds }) : mapped;
 }
 
@@ -126,6 +126,9 @@ describe('validateOptions', () => {
     expect(fromText('/latest -1')).toEqual({ ok: false, error: 'count must be a whole number from 1 to 20.' });
     expect(fromText('/latest 2.5')).toEqual({ ok: false, error: 'count must be a whole number from 1 to 20.' });
     expect(fromText('/latest 10 20')).toEqual({ ok: false, error: 'count is given twice. Usage: /latest [topic] [count]' });
+    expect(fromText('/latest m23 ceasefire')).toEqual({ ok: false, error: 'topic is given twice. Usage: /latest [topic] [count]' });
+    expect(fromText('/latest m23 five')).toEqual({ ok: false, error: 'count must be a whole number from 1 to 20.' });
+    expect(fromText('/subscribe m23 ceasefire')).toEqual({ ok: false, error: 'topic is given twice. Usage: /subscribe <topic|all> [mode] [time] [timezone] [backlog]' });
   });
 
   it('gives a value typed out of place to the option it fits, so an error is about that option', () => {

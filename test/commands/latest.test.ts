@@ -23,9 +23,10 @@ describe('/latest', () => {
   });
 
   it('rejects a bad count, a second count and too many arguments', async () => {
-    const out = await runConsole(['/latest m23 0', '/latest m23 3 4', '/latest m23 3 ceasefire']);
+    const out = await runConsole(['/latest m23 0', '/latest m23 3 4', '/latest m23 3 ceasefire', '/latest m23 3 extra']);
     expect(out).toContain('count must be a whole number from 1 to 20.');
     expect(out).toContain('count is given twice. Usage: /latest [topic] [count]');
+    expect(out).toContain('topic is given twice. Usage: /latest [topic] [count]');
     expect(out).toContain('Too many arguments. Usage: /latest [topic] [count]');
   });
 });
