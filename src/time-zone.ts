@@ -16,7 +16,7 @@ let zonesByCity: Map<string, string> | null = null;
  * The zone named after a city, typed alone ("Kinshasa", "new york"): the IANA zone whose last part it is,
  * or null. Each city names one zone in the runtime's list.
  */
-export function zoneOfCity(name: string): string | null {
+function zoneOfCity(name: string): string | null {
   zonesByCity ??= new Map(Intl.supportedValuesOf('timeZone').map((zone) => [zone.split('/').pop()!.toLowerCase(), zone]));
   return zonesByCity.get(name.trim().toLowerCase().replace(/\s+/g, '_')) ?? null;
 }

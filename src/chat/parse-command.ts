@@ -4,7 +4,7 @@
  * one zod validator that answers a user mistake with ONE line naming what is accepted.
  */
 import { z } from 'zod';
-import { canonicalTimezone, chatTimezone, zoneOfCity } from '../time-zone.js';
+import { chatTimezone } from '../time-zone.js';
 import type { CommandDefinition, OptionSpec } from './command.js';
 import { clipLine } from './clip-line.js';
 import { usageLine } from './registry.js';
@@ -193,7 +193,11 @@ function hasShapeOf(spec: OptionSpec, value: string, topicIds?: readonly string[
       if (spec.choices) return spec.choices.includes(value.toLowerCase());
       // 07:30, 7:5, 7h30, 7.30, and four digits that can be nothing else (0730, 1800).
       if (spec.format === 'hh:mm') return /^\d{1,2}[:hH.]\d{0,2}(?::\d{1,2})?$/.test(value) || /^[0-2]\d[0-5]\d$/.test(value);
-      if (spec.format === 'timezone') return value.includes('/') || canonicalTimezone(value) !== null || zoneOfCity(value) !== null;
+      // Any zone chatTimezone knows, an alias it refuses included: the refusal then names the zone.
+      if (spec.format === 'timezone') {
+        const zone = chatTimezone(value);
+        return value.includes('/') || zone.ok || zone.problem === 'alias';
+      }
       return true;
   }
 }

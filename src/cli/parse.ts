@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { systemClock } from '../clock.js';
 import type { GlobalOptions } from '../cli.js';
 import type { NormalizedItem } from '../ingest/item.js';
-import { fetchDefaults, fetchFeed } from '../ingest/fetch.js';
+import { fetchFeed } from '../ingest/fetch.js';
 import { parseFeed } from '../ingest/parse-feed.js';
 import { itemTitle, jsonItem, shortDate } from './item-output.js';
 
@@ -37,7 +37,6 @@ async function parseInput(source: string): Promise<InputResult> {
     contentType: fetched.contentType,
     fetchedAt: systemClock.now(),
     baseUrl: fetched.finalUrl,
-    maxBytes: fetchDefaults.maxBytes,
   });
   return parsed.ok ? { ok: true, items: parsed.items } : { ok: false, error: parsed.reason };
 }

@@ -11,7 +11,7 @@ import iconv from 'iconv-lite';
 export type DecodedFeed = { text: string; encoding: string };
 
 // A gzip bomb must not eat the process: no real feed comes close to this once unpacked.
-export const MAX_GUNZIPPED_BYTES = 64 * 1024 * 1024;
+const MAX_GUNZIPPED_BYTES = 64 * 1024 * 1024;
 
 /**
  * Turns raw feed bytes into text: gunzips a gzip body, picks the encoding, drops junk before the first `<`.

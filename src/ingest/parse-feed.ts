@@ -3,7 +3,8 @@
  * `sitrep poll` and `sitrep parse` all go through here, so they agree on every item.
  */
 import type { ParseOutcome } from './feed-result.js';
-import { decodeFeedBytes, MAX_GUNZIPPED_BYTES } from './decode.js';
+import { decodeFeedBytes } from './decode.js';
+import { fetchDefaults } from './fetch.js';
 import { parseFeedText } from './parse.js';
 import { normalizeItems } from './normalize.js';
 import { flattenText, htmlToText } from './feed-text.js';
@@ -20,7 +21,7 @@ export type ParseFeedContext = {
   fetchedAt: number;
   /** The document's final URL, for resolving relative links. */
   baseUrl?: string;
-  /** The fetch's size cap, applied again to a gzip body the server sent unlabelled (decode.ts unpacks it). */
+  /** The fetch's size cap (its default when left out), applied again to a gzip body the server sent unlabelled (decode.ts unpacks it). */
   maxBytes?: number;
 };
 
@@ -28,7 +29,7 @@ export type ParseFeedContext = {
 export async function parseFeed(bytes: Uint8Array, ctx: ParseFeedContext): Promise<ParseOutcome> {
   try {
     if (bytes.length === 0) return { ok: false, reason: 'empty body' };
-    const maxBytes = ctx.maxBytes ?? MAX_GUNZIPPED_BYTES;
+    const maxBytes = ctx.maxBytes ?? fetchDefaults.maxBytes;
     const decoded = decodeFeedBytes(bytes, ctx.contentType ?? null, maxBytes);
     if (decoded === 'too-large') return { ok: false, reason: `body larger than ${maxBytes} bytes once unpacked` };
     const { text } = decoded;
