@@ -50,6 +50,15 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('leave items one index besides its id, on fetched_at, which pruning and the digest read', () => {
+    const db = openDatabase(':memory:');
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' AND sql IS NOT NULL").pluck().all();
+    expect(indexes).toEqual(['items_fetched_at']);
+    const plan = db.prepare('EXPLAIN QUERY PLAN DELETE FROM items WHERE fetched_at < 1').all() as { detail: string }[];
+    expect(plan.map((row) => row.detail).join('\n')).toMatch(/USING (COVERING )?INDEX items_fetched_at/);
+    db.close();
+  });
+
   it('refuse a database written by a newer schema', () => {
     const db = new Database(':memory:');
     db.pragma(`user_version = ${migrations.length + 1}`);
