@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { foldText, htmlToText, termWords, tokenizeField } from '../../src/topics/fold.js';
 import { foldPlural, tokensOf, wordSpans } from '../../src/topics/words.js';
@@ -23,6 +25,35 @@ describe('foldText', () => {
 
   it('expands ligatures that NFKD keeps', () => {
     expect(foldText('Œuvre cœur Straße')).toBe('oeuvre coeur strasse');
+  });
+
+  it('folds character by character exactly as the whole text would fold (the definition, over the cases and tricky text)', () => {
+    // foldText's definition, applied to the whole string at once.
+    const whole = (s: string) =>
+      s
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '')
+        .toLowerCase()
+        .replace(/[œæøłđßıðþ]/g, (c) => ({ œ: 'oe', æ: 'ae', ø: 'o', ł: 'l', đ: 'd', ß: 'ss', ı: 'i', ð: 'd', þ: 'th' })[c] ?? c)
+        .replace(/[\p{Pd}\u2212\u00AD]/gu, '-')
+        .replace(/[\u2018\u2019\u201B\u2032\u0060\u00B4\u02BC\u02B9\uFF07]/g, "'");
+    const casesDir = join(import.meta.dirname, 'cases');
+    const texts = readdirSync(casesDir)
+      .flatMap((name) => readFileSync(join(casesDir, name), 'utf8').split('\n').filter(Boolean))
+      .flatMap((line) => {
+        const item = JSON.parse(line) as { title?: string; summary?: string };
+        return [item.title ?? '', item.summary ?? ''];
+      });
+    const tricky = [
+      'ΟΔΥΣΣΕΥΣ ΣΑΣ', // capital sigmas: final form at a word's end
+      'e\u0301te\u0301 Ç\u0327a', // combining marks after ASCII and after a precomposed letter
+      'İstanbul ǅemal ﬃ ﬆ', // letters whose lower case or decomposition is several characters
+      '𝐌𝟐𝟑 rebels 🇨🇩 \uD83D', // astral letters and digits, an emoji flag, a lone surrogate
+      '한국어 日本語 Ωmega ΆΈ `quote´',
+    ];
+    const all = [...texts, ...tricky];
+    expect(all.filter((s) => /[^\x00-\x7F]/.test(s)).length).toBeGreaterThan(100);
+    for (const s of all) expect(foldText(s)).toBe(whole(s));
   });
 
   it('turns compatibility characters into plain ones', () => {
