@@ -183,8 +183,9 @@ export function cleanUrl(raw: string, base?: string, stripTracking = true): stri
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   // A login is never part of a link to show: a relative link inherits the feed URL's (http://user:pass@host/).
-  url.username = '';
-  url.password = '';
+  // Each setter re-serializes the URL: only touch them when there is a login to clear.
+  if (url.username !== '') url.username = '';
+  if (url.password !== '') url.password = '';
   if (stripTracking && (url.search !== '' || url.hash !== '')) {
     const tracking = [...url.searchParams.keys()].filter((name) => {
       const lower = name.toLowerCase();
