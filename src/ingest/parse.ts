@@ -13,6 +13,7 @@ import {
   stripFeedPrefixes,
 } from './xml-repair.js';
 import { rootElement, xmlLangOf } from './xml-scan.js';
+import { withFastXmlReader, type Xml2jsParser } from './xml2js-fast-path.js';
 import { errorText } from '../error-text.js';
 
 /**
@@ -41,6 +42,10 @@ const parser: Parser<FeedExtras, ItemExtras> = new Parser({
     item: ['dc:language', 'updated', 'published', 'dc:date', ['$', 'attributes', { keepArray: true }]],
   },
 });
+// rss-parser reads XML through its xml2js parser (untyped, hence the cast); the fast reader answers for
+// plainly well-formed text and passes everything else, with its errors and repairs, to that parser.
+const rssInternals = parser as unknown as { xmlParser: unknown };
+rssInternals.xmlParser = withFastXmlReader(rssInternals.xmlParser as Xml2jsParser);
 
 const STRIPPED_PREFIXES = 'stripped Atom/RSS namespace prefixes';
 const REPAIRS: Array<[string, (text: string) => string]> = [
