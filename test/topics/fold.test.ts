@@ -52,7 +52,7 @@ describe('foldText', () => {
       '한국어 日本語 Ωmega ΆΈ `quote´',
     ];
     const all = [...texts, ...tricky];
-    expect(all.filter((s) => /[^\x00-\x7F]/.test(s)).length).toBeGreaterThan(100);
+    expect(all.filter((s) => /[^ -~\s]/.test(s)).length).toBeGreaterThan(100);
     for (const s of all) expect(foldText(s)).toBe(whole(s));
   });
 
