@@ -33,19 +33,28 @@ export type ParseTextOutcome = { ok: true; feed: ParsedFeed; repairs: string[] }
 /** Every failure reason starts with one of these (tests and health reports rely on the fixed forms). */
 export const PARSE_FAILURE_FORMS = [/^empty body$/, /^not a feed \(.+\)$/, /^malformed feed: .+$/, /^body larger than .+ bytes once unpacked$/];
 
-// One instance for the whole process: parseString is synchronous inside and resets xml2js each call.
-const parser: Parser<FeedExtras, ItemExtras> = new Parser({
+const PARSER_OPTIONS: Parser.ParserOptions<FeedExtras, ItemExtras> = {
   defaultRSS: 2,
   customFields: {
     feed: ['language', 'dc:language'],
     // keepArray: xml2js keeps attributes as one object, not in an array like child elements.
     item: ['dc:language', 'updated', 'published', 'dc:date', ['$', 'attributes', { keepArray: true }]],
   },
-});
-// rss-parser reads XML through its xml2js parser (untyped, hence the cast); the fast reader answers for
-// plainly well-formed text and passes everything else, with its errors and repairs, to that parser.
-const rssInternals = parser as unknown as { xmlParser: unknown };
-rssInternals.xmlParser = withFastXmlReader(rssInternals.xmlParser as Xml2jsParser);
+};
+
+/**
+ * A fresh rss-parser for each attempt (about 5 µs). One parser for every document carried xml2js's state
+ * from one to the next: after a document with two sax errors the next one's errors went unheard (a partial
+ * tree passed as a feed), and a document xml2js never answered received the next document's feed.
+ * rss-parser reads XML through its xml2js parser (untyped, hence the cast): the fast reader answers for
+ * plainly well-formed text and passes everything else, with its errors and repairs, to that parser.
+ */
+function newParser(): Parser<FeedExtras, ItemExtras> {
+  const parser = new Parser<FeedExtras, ItemExtras>(PARSER_OPTIONS);
+  const internals = parser as unknown as { xmlParser: Xml2jsParser };
+  internals.xmlParser = withFastXmlReader(internals.xmlParser);
+  return parser;
+}
 
 const STRIPPED_PREFIXES = 'stripped Atom/RSS namespace prefixes';
 const REPAIRS: Array<[string, (text: string) => string]> = [
@@ -105,7 +114,7 @@ async function parseWithRepairs(input: string): Promise<ParseTextOutcome> {
 
 async function tryParse(text: string): Promise<{ ok: true; feed: ParsedFeed } | { ok: false; message: string }> {
   try {
-    const feed = (await parser.parseString(text)) as ParsedFeed;
+    const feed = (await newParser().parseString(text)) as ParsedFeed;
     if (!feed || !Array.isArray(feed.items)) return { ok: false, message: 'no items list' };
     return { ok: true, feed };
   } catch (error) {

@@ -2,6 +2,7 @@ import { describe, it, expect, vi, beforeEach } from 'vitest';
 import { parseFeedText } from '../../src/ingest/parse.js';
 import { readXml } from '../../src/ingest/xml-reader.js';
 import type * as XmlReader from '../../src/ingest/xml-reader.js';
+import { corpusTexts } from './xml-corpus.js';
 
 // Watch the reader parse.ts reaches through rss-parser, without changing what it does.
 vi.mock('../../src/ingest/xml-reader.js', async (importOriginal) => {
@@ -29,4 +30,23 @@ describe('parseFeedText and the fast XML reader', () => {
     expect(result.ok && result.feed.items[0]?.title).toBe('Fish & Chips');
     expect(reader.mock.results.map((r) => r.value === null)).toEqual([true, false]);
   });
+});
+
+describe('parseFeedText on one document after another', () => {
+  it('gives each feeds-wild document the same outcome whatever was parsed before it', async () => {
+    const docs = corpusTexts().filter((doc) => !doc.repaired);
+    const outcomes = async (order: typeof docs) => {
+      const byName = new Map<string, string>();
+      for (const doc of order) {
+        const result = await parseFeedText(doc.text);
+        byName.set(doc.name, result.ok ? `${result.repairs.join('+')} ${JSON.stringify(result.feed.items)}` : result.reason);
+      }
+      return byName;
+    };
+    const forward = await outcomes(docs);
+    const backward = await outcomes([...docs].reverse());
+    expect(docs.length).toBeGreaterThan(2000);
+    const differing = docs.filter((doc) => forward.get(doc.name) !== backward.get(doc.name)).map((doc) => doc.name);
+    expect(differing).toEqual([]);
+  }, 120_000);
 });
