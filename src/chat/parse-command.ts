@@ -120,6 +120,11 @@ export function textToRawOptions(
           break;
         }
       }
+      // A value that cannot be the required option in its way, and has the shape of a later one, is that
+      // one; a later value fills the required option (`/subscribe 07:30 m23`), or it is reported missing.
+      if (found === -1 && expected && hasShape(expected[1])) {
+        found = free.findIndex(([, spec], index) => index > next && hasShape(spec) && looksLike(spec, value));
+      }
       if (found === -1) found = free.findIndex(([, spec], index) => index < next && !filled.has(index) && looksLike(spec, value));
       if (found !== -1) target = found;
     }

@@ -37,6 +37,16 @@ describe('/subscribe', () => {
     expect(out).toContain('• m23 — a daily digest at 10:00 (Africa/Lagos)');
   });
 
+  it('takes the topic typed after a time, a timezone or a mode, and says it is missing when it is not typed at all', async () => {
+    const services = createFakeServices();
+    const out = await runConsole(['/subscribe 07:30 m23', '/subscribe Europe/Paris digest ceasefire', '/subscribe 07:30'], services);
+    expect(services.data.calls.subscribe).toEqual([
+      { topic: 'm23', digestTime: '07:30' },
+      { topic: 'ceasefire', mode: 'digest', timezone: 'Europe/Paris' },
+    ]);
+    expect(out.trim().split('\n\n').at(-1)).toBe('Missing topic. Usage: /subscribe <topic|all> [mode] [time] [timezone] [backlog]');
+  });
+
   it('refuses a named option given empty or twice', async () => {
     const services = createFakeServices();
     const out = await runConsole(['/subscribe m23 time=', '/subscribe m23 time=07:30 time=09:00', '/subscribe m23 mode=alerts digest', '/subscribe m23 25:00'], services);
