@@ -7,9 +7,9 @@ export function jsonItem(item: NormalizedItem): Omit<NormalizedItem, 'publishedA
   return { ...item, publishedAt: new Date(item.publishedAt).toISOString(), fetchedAt: new Date(item.fetchedAt).toISOString() };
 }
 
-/** A time (ms since epoch) as "2025-06-01 08:30" in UTC, for one-line listings. */
+/** A time (ms since epoch) as "2025-06-01 08:30 UTC", for one-line listings: a reader in Goma or Paris must not take it for local time. */
 export function shortDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** The item's title as safe terminal text: feed text is untrusted, so escape sequences and bidi controls are removed. */

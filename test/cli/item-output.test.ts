@@ -27,7 +27,7 @@ describe('CLI item output', () => {
   });
 
   it('shows a time as a short UTC date and minute', () => {
-    expect(shortDate(AT)).toBe('2025-06-01 08:30');
+    expect(shortDate(AT)).toBe('2025-06-01 08:30 UTC');
   });
 
   it('prints a title with terminal escape codes and bidi controls inert', () => {

@@ -87,7 +87,7 @@ describe('sitrep parse', () => {
 
     const mixed = await sitrep(['parse', good, notFeed]);
     expect(mixed.code).toBe(0);
-    expect(mixed.stdout).toContain(`${good}   2025-06-01 08:30  M23 and Kinshasa sign a ceasefire in Doha  https://news.example.org/doha`);
+    expect(mixed.stdout).toContain(`${good}   2025-06-01 08:30 UTC  M23 and Kinshasa sign a ceasefire in Doha  https://news.example.org/doha`);
     expect(mixed.stderr).toContain(`${notFeed}: not a feed (HTML page)`);
 
     const allBad = await sitrep(['parse', notFeed, join(dir, 'nope.xml')]);
