@@ -2,12 +2,12 @@
  * The Store on SQLite (better-sqlite3): WAL journal, foreign keys on, migrations applied at open,
  * every statement prepared once.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { NormalizedItem } from '../ingest/item.js';
 import { errorText } from '../error-text.js';
+import { makeFolder } from '../make-folder.js';
 import { applyMigrations } from './migrations.js';
 import type { FeedState, Store } from './store.js';
 
@@ -86,7 +86,7 @@ export function openDatabase(path: string): Database.Database {
   let db: Database.Database;
   try {
     if (path !== ':memory:' && path !== '' && !path.startsWith('file:')) {
-      mkdirSync(dirname(path), { recursive: true });
+      makeFolder(dirname(path));
     }
     db = new Database(path);
     // The first read of the file: a folder, or a file that is no SQLite database, fails here.

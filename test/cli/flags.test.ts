@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,18 @@ describe('sitrep global flags', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: option '--out <dir>' argument '' is invalid\. An empty value is not allowed/);
     expect(await readdir(cwd)).toEqual([]);
+  });
+});
+
+describe('sitrep with a folder the file system refuses', () => {
+  it.runIf(existsSync('/proc/self'))('says so and exits 1 instead of hanging (--db and schema --out under /proc)', async () => {
+    const cwd = await emptyFolder();
+    const schema = await sitrep(['schema', '--out', '/proc/sitrep-test'], cwd);
+    expect(schema.code).toBe(1);
+    expect(schema.stderr).toMatch(/^sitrep schema: cannot write to \/proc\/sitrep-test: ENOENT/);
+    const poll = await sitrep(['--config', join(repoRoot, 'feeds/demo'), '--db', '/proc/sitrep-test/x.db', 'poll', '--once'], cwd);
+    expect(poll.code).toBe(1);
+    expect(poll.stderr).toContain('cannot open the database /proc/sitrep-test/x.db: ENOENT');
   });
 });
 
