@@ -34,6 +34,13 @@ describe('shipped signals', () => {
     expect(signalsOf('Nord-Kivu : reprise des combats à Masisi malgré le cessez-le-feu')).toContain('ceasefire.violated');
   });
 
+  it('sees a signing in a present-tense headline, and not in a signing recalled as the frame of other news', () => {
+    expect(signalsOf('M23 and Kinshasa sign deal in Doha')).toContain('qatar-talks.signed');
+    expect(signalsOf('Kinshasa and M23 sign prisoner exchange protocol in Doha')).toContain('qatar-talks.signed');
+    expect(signalsOf('DRC and M23 exchange prisoners in Goma', 'The exchange of 150 detainees was carried out under the protocol signed in Doha last month.')).not.toContain('qatar-talks.signed');
+    expect(signalsOf('Echange de prisonniers entre Kinshasa et le M23', "L'échange s'est déroulé en application du protocole signé à Doha.")).not.toContain('qatar-talks.signed');
+  });
+
   it('sees clashes despite a truce in English', () => {
     expect(signalsOf('Army and M23 rebels clash despite truce near Sake')).toContain('ceasefire.violated');
   });
