@@ -25,19 +25,20 @@ const TERM_WORD_RE = /[\p{L}\p{N}]+\*?|\*/gu;
 export function foldText(s: string): string {
   // Most feed text is plain ASCII: only case and the backtick need folding there.
   if (isAsciiText(s)) return s.includes('`') ? s.toLowerCase().replace(/`/g, "'") : s.toLowerCase();
-  // Lower case is the same character by character except for the Greek capital sigma (final form at the end
-  // of a word): such text is folded whole.
-  if (s.includes('\u03A3')) return foldWhole(s);
-  // Otherwise text folds character by character (the marks that NFKD would reorder are all dropped), so the
-  // ASCII runs are only lowered and each other character is folded once and remembered: several times
-  // faster than five passes of Unicode normalization and replacement over the whole text.
+  // Text folds character by character (the marks that NFKD would reorder are all dropped), so the ASCII runs
+  // are only lowered and each other character is folded once and remembered: several times faster than five
+  // passes of Unicode normalization and replacement over the whole text.
   let out = '';
   let from = 0;
   for (let i = 0; i < s.length; i++) {
     const code = s.charCodeAt(i);
     if (code < 0x80) continue;
     const width = code >= 0xd800 && code <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
-    out += s.slice(from, i).toLowerCase() + foldCharacter(s.slice(i, i + width));
+    const folded = foldCharacter(s.slice(i, i + width));
+    // Lower case depends on the neighbours for one letter only: the Greek capital sigma, ς at the end of a
+    // word and σ elsewhere. Text with a character that decomposes to it is folded whole.
+    if (folded === null) return foldWhole(s);
+    out += s.slice(from, i).toLowerCase() + folded;
     i += width - 1;
     from = i + 1;
   }
@@ -58,13 +59,15 @@ function foldWhole(s: string): string {
 
 // Folded forms of the non-ASCII characters met so far; bounded, since a text in a large script (CJK) brings
 // thousands, and an unremembered character is only slower.
-const FOLDED_CHARACTERS = new Map<string, string>();
+const FOLDED_CHARACTERS = new Map<string, string | null>();
 const REMEMBERED_CHARACTERS = 8192;
+const CAPITAL_SIGMA = '\u03A3';
 
-function foldCharacter(c: string): string {
+/** A character folded alone, or null when its fold depends on the characters around it (see foldText). */
+function foldCharacter(c: string): string | null {
   let folded = FOLDED_CHARACTERS.get(c);
   if (folded === undefined) {
-    folded = foldWhole(c);
+    folded = c.normalize('NFKD').includes(CAPITAL_SIGMA) ? null : foldWhole(c);
     if (FOLDED_CHARACTERS.size < REMEMBERED_CHARACTERS) FOLDED_CHARACTERS.set(c, folded);
   }
   return folded;

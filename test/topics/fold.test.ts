@@ -46,6 +46,7 @@ describe('foldText', () => {
       });
     const tricky = [
       'ΟΔΥΣΣΕΥΣ ΣΑΣ', // capital sigmas: final form at a word's end
+      'aϹ AϹ b αϹ ϹϹ 𝚺𝚺 a𝛴', // letters that decompose to a capital sigma (lunate, mathematical)
       'e\u0301te\u0301 Ç\u0327a', // combining marks after ASCII and after a precomposed letter
       'İstanbul ǅemal ﬃ ﬆ', // letters whose lower case or decomposition is several characters
       '𝐌𝟐𝟑 rebels 🇨🇩 \uD83D', // astral letters and digits, an emoji flag, a lone surrogate
