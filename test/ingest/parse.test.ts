@@ -23,6 +23,16 @@ describe('parseFeedText', () => {
     expect(result.feed.items.map((i) => i.title)).toEqual(['Doha talks resume']);
   });
 
+  it('answers a document cut off inside its root tag, with xml2js\'s own reason, once each repair is read afresh', async () => {
+    // One xml2js parser for every attempt carried a sax error over to the repaired text: this document then
+    // never got an answer (its feed would never have been polled again), and `<rss</s>` failed with a TypeError.
+    const never = new Promise<string>((resolve) => setTimeout(() => resolve('never answered'), 2000));
+    const cut = parseFeedText('<?xml version="1.0"?>\n<rss version="2.0').then((r) => (r.ok ? 'ok' : r.reason));
+    expect(await Promise.race([cut, never])).toBe('malformed feed: Unable to parse XML.');
+    const stray = await parseFeedText('<rss</s>');
+    expect(!stray.ok && stray.reason).toBe('malformed feed: Invalid character in tag name');
+  });
+
   it('accepts <rss> without a version attribute as RSS 2', async () => {
     const result = await parsedOk(rss2(item('No version'), ''));
     expect(result.feed.items).toHaveLength(1);
