@@ -12,7 +12,7 @@ import {
   reserializeLeniently,
   stripFeedPrefixes,
 } from './xml-repair.js';
-import { rootElement, xmlLangOf } from './xml-scan.js';
+import { nestsDeeperThan, rootElement, xmlLangOf } from './xml-scan.js';
 import { withFastXmlReader, type Xml2jsParser } from './xml2js-fast-path.js';
 import { errorText } from '../error-text.js';
 
@@ -55,6 +55,11 @@ function newParser(): Parser<FeedExtras, ItemExtras> {
   internals.xmlParser = withFastXmlReader(internals.xmlParser);
   return parser;
 }
+
+// Repairs rebuild the document as a tree (htmlparser2 keeps its open elements in an array it shifts, which is
+// quadratic in the depth): 160,000 unclosed tags in 480 KB held the event loop for 30 s, so a broken feed could
+// silence the bot. No feed nests anywhere near this deep (37 levels at most in feeds-wild).
+const MAX_REPAIR_DEPTH = 1000;
 
 const STRIPPED_PREFIXES = 'stripped Atom/RSS namespace prefixes';
 const REPAIRS: Array<[string, (text: string) => string]> = [
@@ -101,6 +106,9 @@ async function parseWithRepairs(input: string): Promise<ParseTextOutcome> {
   }
   let lastError = await tryParse(current);
   if (lastError.ok) return { ok: true, feed: withLang(lastError.feed), repairs: applied };
+  if (nestsDeeperThan(current, MAX_REPAIR_DEPTH)) {
+    return { ok: false, reason: `malformed feed: ${lastError.message} (not repaired: elements nested more than ${MAX_REPAIR_DEPTH} deep)` };
+  }
   for (const [label, repair] of REPAIRS) {
     const next = repair(current);
     if (next === current) continue;

@@ -119,3 +119,17 @@ export function xmlLangOf(startTag: string): string | null {
   const value = (match?.[1] ?? match?.[2] ?? '').trim();
   return value === '' ? null : value;
 }
+
+/**
+ * Whether elements nest more than `limit` deep anywhere in the text (a close tag closes the innermost open
+ * element, whatever its name): stops scanning as soon as they do.
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  for (const token of iterateXml(text)) {
+    if (token.kind !== 'tag' || !token.complete || token.selfClosing) continue;
+    if (token.closing) depth = Math.max(0, depth - 1);
+    else if (++depth > limit) return true;
+  }
+  return false;
+}

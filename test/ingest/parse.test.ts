@@ -33,6 +33,17 @@ describe('parseFeedText', () => {
     expect(!stray.ok && stray.reason).toBe('malformed feed: Invalid character in tag name');
   });
 
+  it('refuses to repair a broken document nested more than 1000 deep, at once, instead of holding the event loop', async () => {
+    const deep = (n: number) => `<rss version="2.0"><channel><title>x</title><item><title>t</title><description>${'<a>'.repeat(n)}x & y</item></channel></rss>`;
+    const started = performance.now();
+    const result = await parseFeedText(deep(100_000));
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(!result.ok && result.reason).toMatch(/^malformed feed: .+ \(not repaired: elements nested more than 1000 deep\)$/);
+    // A broken document within the limit is still repaired.
+    const shallow = await parseFeedText(deep(50));
+    expect(shallow.ok && shallow.repairs.length).toBeGreaterThan(0);
+  });
+
   it('accepts <rss> without a version attribute as RSS 2', async () => {
     const result = await parsedOk(rss2(item('No version'), ''));
     expect(result.feed.items).toHaveLength(1);
