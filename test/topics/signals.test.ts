@@ -39,6 +39,9 @@ describe('shipped signals', () => {
     expect(signalsOf('Kinshasa and M23 sign prisoner exchange protocol in Doha')).toContain('qatar-talks.signed');
     expect(signalsOf('DRC and M23 exchange prisoners in Goma', 'The exchange of 150 detainees was carried out under the protocol signed in Doha last month.')).not.toContain('qatar-talks.signed');
     expect(signalsOf('Echange de prisonniers entre Kinshasa et le M23', "L'échange s'est déroulé en application du protocole signé à Doha.")).not.toContain('qatar-talks.signed');
+    // "signé" and "signe" (a sign) fold to one word.
+    expect(signalsOf('Sud-Kivu : les rebelles du M23 se retirent de Mwenga', 'Le M23 a annoncé le retrait de ses combattants de Mwenga, « en signe de bonne volonté » avant la reprise des discussions de Doha.')).not.toContain('qatar-talks.signed');
+    expect(signalsOf('Doha : Kinshasa et le M23 ont signé un accord-cadre')).toContain('qatar-talks.signed');
   });
 
   it('sees clashes despite a truce in English', () => {
