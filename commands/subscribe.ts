@@ -26,17 +26,13 @@ export default defineCommand<SubscribeOptions>({
   run: async ({ options, channel, services }) => {
     // Only what the user typed is passed on: the service keeps this chat's digest time and timezone
     // when none is given, and takes the configured backlog.
-    const subscriptions = await services.subscribe(channel, {
+    const { subscriptions, backlog } = await services.subscribe(channel, {
       topic: options.topic,
       ...(options.mode !== undefined ? { mode: options.mode } : {}),
       ...(options.time !== undefined ? { digestTime: options.time } : {}),
       ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
       ...(options.backlog !== undefined ? { backlog: options.backlog } : {}),
     });
-    // The backlog goes out as alerts: a digest-only subscription (asked for now, or kept from before) gets the
-    // configured one only when it asks for it by number.
-    const mode = subscriptions.find((s) => s.topic === options.topic)?.mode ?? options.mode;
-    const backlog = options.backlog ?? (mode === 'digest' ? 0 : services.defaults().backlog);
     return formatSubscribed(subscriptions, backlog);
   },
 }) satisfies CommandDefinition<SubscribeOptions>;

@@ -22,6 +22,9 @@ export type SubscribeRequest = {
   backlog?: number;
 };
 
+/** What a subscribe did: the chat's subscriptions after it, and the backlog asked for (stories sent now, as alerts). */
+export type Subscribed = { subscriptions: SubscriptionView[]; backlog: number };
+
 /** Everything commands may ask of the bot. */
 export type BotServices = {
   topics(): TopicView[];
@@ -30,7 +33,8 @@ export type BotServices = {
   search(query: string, limit: number): Promise<StoryView[]>;
   digest(channel: ChannelRef): Promise<DigestView>;
   sources(): Promise<FeedHealthView[]>;
-  subscribe(channel: ChannelRef, request: SubscribeRequest): Promise<SubscriptionView[]>;
+  /** Subscribes; answers the chat's subscriptions and how many stories go out now as its backlog. */
+  subscribe(channel: ChannelRef, request: SubscribeRequest): Promise<Subscribed>;
   unsubscribe(channel: ChannelRef, topic: string | 'all'): Promise<number>;
   subscriptions(channel: ChannelRef): Promise<SubscriptionView[]>;
   /** Defaults for subscriptions, from the config folder. */

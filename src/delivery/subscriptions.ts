@@ -201,7 +201,7 @@ export function createSubscriptionServices(
         outbox.enqueueAlerts(subscription, ids);
       }
       options.onChange?.();
-      return store.list(channel).map(toView);
+      return { subscriptions: store.list(channel).map(toView), backlog };
     },
     unsubscribe: async (channel, topic) => {
       const ended = store.unsubscribe(channel, topic);

@@ -111,7 +111,8 @@ export function createFakeServices(overrides: Partial<FakeData> = {}): BotServic
       };
       const all = [...current, added].sort((a, b) => Number(b.topic === 'all') - Number(a.topic === 'all') || a.topic.localeCompare(b.topic));
       data.subscriptions.set(key(channel), all);
-      return all;
+      // The backlog asked for by number, else the configured one, which is 0 here (see defaults below).
+      return { subscriptions: all, backlog: request.backlog ?? 0 };
     },
     unsubscribe: async (channel, topic) => {
       guard();

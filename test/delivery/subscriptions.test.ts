@@ -19,9 +19,21 @@ describe('subscriptions', () => {
   it('subscribe with the configured defaults and say so', async () => {
     const { services, changes } = setup();
     expect(services.defaults()).toEqual({ digestTime: '07:30', timezone: 'Africa/Kinshasa', backlog: 0 });
-    const views = await services.subscribe(chat, { topic: 'm23' });
-    expect(views).toEqual([{ topic: 'm23', mode: 'both', digestTime: '07:30', timezone: 'Africa/Kinshasa' }]);
+    const { subscriptions, backlog } = await services.subscribe(chat, { topic: 'm23' });
+    expect(subscriptions).toEqual([{ topic: 'm23', mode: 'both', digestTime: '07:30', timezone: 'Africa/Kinshasa' }]);
+    expect(backlog).toBe(0);
     expect(changes()).toBe(1);
+  });
+
+  it('answer the backlog each subscription gets: the configured one, the one asked for, and none for a digest-only one unless asked', async () => {
+    const settings = makeSettings({ alerts: { backlogOnSubscribe: 3 } });
+    const services = createSubscriptionServices(memoryDb(), createManualClock('2025-06-01T12:00:00Z'), settings, { recentStoryIds: () => [] });
+    expect((await services.subscribe(chat, { topic: 'm23' })).backlog).toBe(3);
+    expect((await services.subscribe(chat, { topic: 'ceasefire', backlog: 1 })).backlog).toBe(1);
+    expect((await services.subscribe(chat, { topic: 'qatar-talks', mode: 'digest' })).backlog).toBe(0);
+    // Kept digest-only from before: still none unless asked.
+    expect((await services.subscribe(chat, { topic: 'qatar-talks', timezone: 'Europe/Paris' })).backlog).toBe(0);
+    expect((await services.subscribe(chat, { topic: 'qatar-talks', backlog: 2 })).backlog).toBe(2);
   });
 
   it('update the mode and time when a channel subscribes to a topic again, keeping one row', async () => {
