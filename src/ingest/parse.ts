@@ -44,8 +44,9 @@ const PARSER_OPTIONS: Parser.ParserOptions<FeedExtras, ItemExtras> = {
 
 /**
  * A fresh rss-parser for each attempt (about 5 µs). One parser for every document carried xml2js's state
- * from one to the next: after a document with two sax errors the next one's errors went unheard (a partial
- * tree passed as a feed), and a document xml2js never answered received the next document's feed.
+ * from one attempt to the next, the repairs of one document included: after two sax errors the next text's
+ * errors went unheard (a partial tree passed as a feed), a text cut off in its root tag was never answered
+ * (its feed held in flight for good), and an unanswered text received the next one's feed.
  * rss-parser reads XML through its xml2js parser (untyped, hence the cast): the fast reader answers for
  * plainly well-formed text and passes everything else, with its errors and repairs, to that parser.
  */
