@@ -44,6 +44,14 @@ describe('shipped signals', () => {
     expect(signalsOf('Doha : Kinshasa et le M23 ont signé un accord-cadre')).toContain('qatar-talks.signed');
   });
 
+  it('sees no withdrawal where others only ask the M23 to withdraw', () => {
+    expect(signalsOf('UN Security Council urges M23 to withdraw from occupied areas')).not.toContain('m23.withdrawal');
+    expect(signalsOf('Security Council statement on eastern Congo', 'The council called on the M23 to withdraw from areas it holds and to respect the ceasefire.')).not.toContain('m23.withdrawal');
+    expect(signalsOf('Kinshasa appelle le M23 à se retirer de Goma')).not.toContain('m23.withdrawal');
+    expect(signalsOf('M23 rebels withdraw from Uvira')).toContain('m23.withdrawal');
+    expect(signalsOf('Sud-Kivu : les rebelles du M23 se retirent de Mwenga')).toContain('m23.withdrawal');
+  });
+
   it('sees clashes despite a truce in English', () => {
     expect(signalsOf('Army and M23 rebels clash despite truce near Sake')).toContain('ceasefire.violated');
   });
