@@ -52,6 +52,18 @@ describe('shipped signals', () => {
     expect(signalsOf('Sud-Kivu : les rebelles du M23 se retirent de Mwenga')).toContain('m23.withdrawal');
   });
 
+  it('sees no news in a refusal, a denial, a call or a fear of it', () => {
+    for (const refusal of ['M23 refuses to withdraw from Walikale despite Doha pledge', 'M23 says it will not withdraw from Goma', 'Le M23 refuse de se retirer de Goma', 'M23 denies withdrawing from Walikale']) {
+      expect(signalsOf(refusal), refusal).not.toContain('m23.withdrawal');
+    }
+    expect(signalsOf('AU urges Kinshasa and M23 to sign peace deal in Doha')).not.toContain('qatar-talks.signed');
+    expect(signalsOf('UN fears M23 could seize Uvira')).not.toContain('m23.advance');
+    expect(signalsOf('US warns M23 against advancing on Uvira')).not.toContain('m23.advance');
+    // The news itself still counts.
+    expect(signalsOf('M23 rebels seize Uvira')).toContain('m23.advance');
+    expect(signalsOf('Kinshasa and M23 sign peace deal in Doha')).toContain('qatar-talks.signed');
+  });
+
   it('sees clashes despite a truce in English', () => {
     expect(signalsOf('Army and M23 rebels clash despite truce near Sake')).toContain('ceasefire.violated');
   });
