@@ -59,6 +59,7 @@ describe('shipped signals', () => {
     expect(signalsOf('AU urges Kinshasa and M23 to sign peace deal in Doha')).not.toContain('qatar-talks.signed');
     expect(signalsOf('UN fears M23 could seize Uvira')).not.toContain('m23.advance');
     expect(signalsOf('US warns M23 against advancing on Uvira')).not.toContain('m23.advance');
+    expect(signalsOf('M23 rebels did not capture Uvira, army says')).not.toContain('m23.advance');
     // The news itself still counts.
     expect(signalsOf('M23 rebels seize Uvira')).toContain('m23.advance');
     expect(signalsOf('Kinshasa and M23 sign peace deal in Doha')).toContain('qatar-talks.signed');
