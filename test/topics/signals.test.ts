@@ -57,6 +57,8 @@ describe('shipped signals', () => {
       expect(signalsOf(refusal), refusal).not.toContain('m23.withdrawal');
     }
     expect(signalsOf('AU urges Kinshasa and M23 to sign peace deal in Doha')).not.toContain('qatar-talks.signed');
+    expect(signalsOf('Kinshasa and M23 expected to sign deal next week in Doha')).not.toContain('qatar-talks.signed');
+    expect(signalsOf('Kinshasa and M23 hope to agree a ceasefire in Doha')).not.toContain('ceasefire.agreed');
     expect(signalsOf('UN fears M23 could seize Uvira')).not.toContain('m23.advance');
     expect(signalsOf('US warns M23 against advancing on Uvira')).not.toContain('m23.advance');
     expect(signalsOf('M23 rebels did not capture Uvira, army says')).not.toContain('m23.advance');
