@@ -62,6 +62,12 @@ describe('shipped signals', () => {
     expect(signalsOf('UN fears M23 could seize Uvira')).not.toContain('m23.advance');
     expect(signalsOf('US warns M23 against advancing on Uvira')).not.toContain('m23.advance');
     expect(signalsOf('M23 rebels did not capture Uvira, army says')).not.toContain('m23.advance');
+    expect(signalsOf('DRC-M23 talks in Doha have not collapsed, Qatar says')).not.toContain('qatar-talks.collapsed');
+    expect(signalsOf('M23 threatens to quit Doha talks with Kinshasa')).not.toContain('qatar-talks.collapsed');
+    expect(signalsOf('DRC-M23 talks in Doha have not stalled, Qatar says')).not.toContain('qatar-talks.stalled');
+    expect(signalsOf('No violations of the M23 ceasefire reported, monitors say')).not.toContain('ceasefire.violated');
+    expect(signalsOf('M23 quits Doha talks with Kinshasa')).toContain('qatar-talks.collapsed');
+    expect(signalsOf('DRC-M23 talks in Doha stall over prisoner swap')).toContain('qatar-talks.stalled');
     // The news itself still counts.
     expect(signalsOf('M23 rebels seize Uvira')).toContain('m23.advance');
     expect(signalsOf('Kinshasa and M23 sign peace deal in Doha')).toContain('qatar-talks.signed');
