@@ -53,11 +53,12 @@ describe('shipped signals', () => {
   });
 
   it('sees no news in a refusal, a denial, a call or a fear of it', () => {
-    for (const refusal of ['M23 refuses to withdraw from Walikale despite Doha pledge', 'M23 says it will not withdraw from Goma', 'Le M23 refuse de se retirer de Goma', 'M23 denies withdrawing from Walikale']) {
+    for (const refusal of ['M23 refuses to withdraw from Walikale despite Doha pledge', 'M23 says it will not withdraw from Goma', 'Le M23 refuse de se retirer de Goma', 'M23 denies withdrawing from Walikale', 'M23 yet to withdraw from Walikale despite pledge', 'Le M23 dément tout retrait de Walikale']) {
       expect(signalsOf(refusal), refusal).not.toContain('m23.withdrawal');
     }
     expect(signalsOf('AU urges Kinshasa and M23 to sign peace deal in Doha')).not.toContain('qatar-talks.signed');
     expect(signalsOf('Kinshasa and M23 expected to sign deal next week in Doha')).not.toContain('qatar-talks.signed');
+    expect(signalsOf('M23 has not signed the Doha framework')).not.toContain('qatar-talks.signed');
     expect(signalsOf('Kinshasa and M23 hope to agree a ceasefire in Doha')).not.toContain('ceasefire.agreed');
     expect(signalsOf('UN fears M23 could seize Uvira')).not.toContain('m23.advance');
     expect(signalsOf('US warns M23 against advancing on Uvira')).not.toContain('m23.advance');
