@@ -67,7 +67,7 @@ export type Classifier = {
 };
 
 // Bump when matching, signal or clustering logic changes in a way stored results should follow.
-const ALGORITHM = 'classify-v1';
+const ALGORITHM = 'classify-v2';
 const HASH_KEY = 'topics_hash';
 const PAGE = 500;
 

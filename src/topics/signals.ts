@@ -64,7 +64,8 @@ export function compileSignals(file: TopicsFile): SignalDetector {
       if (compiled.length === 0 || matchedTopicIds.length === 0) return [];
       const hits = new Set<number>();
       const record = (id: number) => void hits.add(id);
-      index.scan(titleWords ?? foldField(item.title), record);
+      // A headline that asks ("Will the M23 withdraw from Goma?") reports no event of its own.
+      if (!isQuestion(item.title)) index.scan(titleWords ?? foldField(item.title), record);
       index.scan(wordSpans(foldText(leadSentence(item.summary ?? ''))), record);
       if (hits.size === 0) return [];
       const topics = new Set(matchedTopicIds);
@@ -73,6 +74,19 @@ export function compileSignals(file: TopicsFile): SignalDetector {
         .map(infoOf);
     },
   };
+}
+
+// A headline that is one question: it opens with a question word (after a label of one or two words, such as
+// "Analysis:") and ends with "?", or asks with French inversion ("Le M23 va-t-il se retirer ?").
+// "M23 seize Uvira: what next?" reports.
+const QUESTION_RE =
+  /^(?:[^\s:?]+(?:\s[^\s:?]+)?:\s*)?(?:will|would|can|could|should|is|are|was|were|does|do|did|has|have|had|why|how|what|who|when|where|which|pourquoi|comment|quel|quelle|quels|quelles|quand|est-ce|faut-il|peut-on)\b[^?]*\?\s*$/iu;
+const FRENCH_INVERSION_RE = /-t-(?:il|elle|on|ils|elles)\b[^?]*\?\s*$/iu;
+
+/** Whether a headline is a question rather than a report. */
+export function isQuestion(title: string): boolean {
+  const text = title.trim();
+  return QUESTION_RE.test(text) || FRENCH_INVERSION_RE.test(text);
 }
 
 /**

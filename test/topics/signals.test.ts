@@ -74,6 +74,15 @@ describe('shipped signals', () => {
     expect(signalsOf('Kinshasa and M23 sign peace deal in Doha')).toContain('qatar-talks.signed');
   });
 
+  it('reads no event in a headline that asks, and still in one that reports and then asks', () => {
+    expect(signalsOf('Will the M23 withdraw from Goma?')).not.toContain('m23.withdrawal');
+    expect(signalsOf('Analysis: can the ceasefire between Kinshasa and M23 hold?')).not.toContain('ceasefire.holding');
+    expect(signalsOf('Le M23 va-t-il se retirer de Goma ?')).not.toContain('m23.withdrawal');
+    expect(signalsOf('M23 rebels seize Uvira: what next?')).toContain('m23.advance');
+    // The lead still speaks for itself.
+    expect(signalsOf('Will the M23 hold Uvira?', 'M23 rebels seized Uvira on Monday after heavy fighting.')).toContain('m23.advance');
+  });
+
   it('sees clashes despite a truce in English', () => {
     expect(signalsOf('Army and M23 rebels clash despite truce near Sake')).toContain('ceasefire.violated');
   });
