@@ -33,7 +33,8 @@ export type ParseTextOutcome = { ok: true; feed: ParsedFeed; repairs: string[] }
 /** Every failure reason starts with one of these (tests and health reports rely on the fixed forms). */
 export const PARSE_FAILURE_FORMS = [/^empty body$/, /^not a feed \(.+\)$/, /^malformed feed: .+$/, /^body larger than .+ bytes once unpacked$/];
 
-const PARSER_OPTIONS: Parser.ParserOptions<FeedExtras, ItemExtras> = {
+/** What sitrep asks of rss-parser: RSS 2 when a feed does not say, and the extra fields normalize reads. */
+export const PARSER_OPTIONS: Parser.ParserOptions<FeedExtras, ItemExtras> = {
   defaultRSS: 2,
   customFields: {
     feed: ['language', 'dc:language'],

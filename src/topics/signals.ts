@@ -84,7 +84,7 @@ const QUESTION_RE =
 const FRENCH_INVERSION_RE = /-t-(?:il|elle|on|ils|elles)\b[^?]*\?\s*$/iu;
 
 /** Whether a headline is a question rather than a report. */
-export function isQuestion(title: string): boolean {
+function isQuestion(title: string): boolean {
   const text = title.trim();
   return QUESTION_RE.test(text) || FRENCH_INVERSION_RE.test(text);
 }

@@ -1,16 +1,11 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import Parser from 'rss-parser';
+import { PARSER_OPTIONS } from '../../src/ingest/parse.js';
 import { withFastXmlReader, type Xml2jsParser } from '../../src/ingest/xml2js-fast-path.js';
 import { corpusTexts } from './xml-corpus.js';
 
 // The options parse.ts gives rss-parser.
-const OPTIONS = {
-  defaultRSS: 2,
-  customFields: {
-    feed: ['language', 'dc:language'],
-    item: ['dc:language', 'updated', 'published', 'dc:date', ['$', 'attributes', { keepArray: true }]],
-  },
-} as unknown as Parser.ParserOptions<Record<string, unknown>, Record<string, unknown>>;
+const OPTIONS = PARSER_OPTIONS as unknown as Parser.ParserOptions<Record<string, unknown>, Record<string, unknown>>;
 
 type RssParser = Parser<Record<string, unknown>, Record<string, unknown>>;
 
