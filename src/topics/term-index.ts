@@ -82,9 +82,29 @@ export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermInd
     if (node !== root) node.ends.push(termId);
   });
 
+  // Exact words by hash in an open-addressing table of typed arrays: most text words are in no term, and
+  // a Map keyed by 32-bit hashes (half of them beyond V8's small integers) cost more than the rest of the scan.
+  const slots = hashSlots(words.length);
+  const slotHash = new Int32Array(slots);
+  const slotWord = new Int32Array(slots).fill(-1);
+  const mask = slots - 1;
+  for (const [hash, first] of firstByHash) {
+    let slot = hash & mask;
+    while (slotWord[slot]! >= 0) slot = (slot + 1) & mask;
+    slotHash[slot] = hash;
+    slotWord[slot] = first;
+  }
+
   /** The exact word id of text word k, or -1. */
   const exactIdOf = (spans: WordSpans, k: number): number => {
-    for (let id = firstByHash.get(spans.hash[k]!) ?? -1; id >= 0; id = sameHash[id]!) {
+    const hash = spans.hash[k]!;
+    let slot = hash & mask;
+    let first = slotWord[slot]!;
+    while (first >= 0 && slotHash[slot] !== hash) {
+      slot = (slot + 1) & mask;
+      first = slotWord[slot]!;
+    }
+    for (let id = first; id >= 0; id = sameHash[id]!) {
       if (spanIsWord(spans, k, words[id]!)) return id;
     }
     return -1;
@@ -121,8 +141,9 @@ export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermInd
       const walk = (node: Node, at: number, start: number) => {
         for (const termId of node.ends) onHit(termId, start);
         if (at >= count) return;
-        if (node.exact) {
-          const next = node.exact.get(exactIds[at]!);
+        const exactId = exactIds[at]!;
+        if (node.exact && exactId >= 0) {
+          const next = node.exact.get(exactId);
           if (next) walk(next, at + 1, start);
         }
         if (node.prefix) {
@@ -136,6 +157,13 @@ export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermInd
       for (let start = 0; start < count; start++) walk(root, start, start);
     },
   };
+}
+
+/** A power of two at least twice `count`: the table stays at most half full, so probes stay short. */
+function hashSlots(count: number): number {
+  let slots = 8;
+  while (slots < count * 2) slots *= 2;
+  return slots;
 }
 
 function child(children: Map<number, Node>, id: number): Node {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldField, termWords } from '../../src/topics/fold.js';
 import { buildTermIndex } from '../../src/topics/term-index.js';
+import { wordHash } from '../../src/topics/words.js';
 
 function hits(terms: string[], text: string): [string, number][] {
   const index = buildTermIndex(terms.map(termWords));
@@ -16,6 +17,27 @@ describe('buildTermIndex', () => {
       ['M23 rebels', 1],
       ['rebels', 2],
     ]);
+  });
+
+  it('tells apart words that share a hash', () => {
+    // 99·31² + 48·31 + 122 = 97·31² + 110·31 + 122: the same hash, different words.
+    expect(wordHash('c0z')).toBe(wordHash('anz'));
+    expect(hits(['c0z', 'anz'], 'anz')).toEqual([['anz', 0]]);
+    expect(hits(['c0z', 'anz'], 'c0z')).toEqual([['c0z', 0]]);
+    expect(hits(['anz'], 'c0z')).toEqual([]);
+  });
+
+  it('finds each of thousands of one-word terms and no other', () => {
+    // Enough words that lookups share slots of the hash table and must step past each other.
+    const terms = Array.from({ length: 3000 }, (_, i) => `w${i}x`);
+    const index = buildTermIndex(terms.map(termWords));
+    const text = [...terms, 'wzzzz', 'x1'].join(' ');
+    const found: number[] = [];
+    index.scan(foldField(text), (id, start) => {
+      expect(start).toBe(id);
+      found.push(id);
+    });
+    expect(found).toEqual(terms.map((_, i) => i));
   });
 
   it('matches whole words only', () => {
