@@ -67,7 +67,7 @@ export type Classifier = {
 };
 
 // Bump when matching, signal or clustering logic changes in a way stored results should follow.
-const ALGORITHM = 'classify-v2';
+const ALGORITHM = 'classify-v3';
 const HASH_KEY = 'topics_hash';
 const PAGE = 500;
 

@@ -63,10 +63,15 @@ export function compileSignals(file: TopicsFile): SignalDetector {
     detectSignals(item, matchedTopicIds, titleWords) {
       if (compiled.length === 0 || matchedTopicIds.length === 0) return [];
       const hits = new Set<number>();
-      const record = (id: number) => void hits.add(id);
+      const scan = (words: WordSpans) => {
+        const denied = deniedWords(words);
+        index.scan(words, (id, start) => {
+          if (!denied?.[start]) hits.add(id);
+        });
+      };
       // A headline that asks ("Will the M23 withdraw from Goma?") reports no event of its own.
-      if (!isQuestion(item.title)) index.scan(titleWords ?? foldField(item.title), record);
-      index.scan(wordSpans(foldText(leadSentence(item.summary ?? ''))), record);
+      if (!isQuestion(item.title)) scan(titleWords ?? foldField(item.title));
+      scan(wordSpans(foldText(leadSentence(item.summary ?? ''))));
       if (hits.size === 0) return [];
       const topics = new Set(matchedTopicIds);
       return compiled
@@ -87,6 +92,32 @@ const FRENCH_INVERSION_RE = /-t-(?:il|elle|on|ils|elles)\b[^?]*\?\s*$/iu;
 function isQuestion(title: string): boolean {
   const text = title.trim();
   return QUESTION_RE.test(text) || FRENCH_INVERSION_RE.test(text);
+}
+
+// Verbs of denial, folded: what follows them in their clause is said not to have happened ("Kinshasa denies
+// M23 captured Walikale", "Qatar denies DRC-M23 talks in Doha have stalled", "Kigali dément avoir envoyé").
+// Every signal reads a denied event the same way, so they are not left to each signal's unless list.
+const DENIALS = new Set(['deny', 'denies', 'denied', 'denying', 'dement', 'dementent', 'dementi', 'nie', 'nient', 'refute', 'refutes', 'refuted', 'refuting']);
+// Words that start another clause, whose news the denial does not reach: "M23 denies targeting civilians as
+// it seizes Uvira", "Rwanda denies backing M23 but rebels capture Uvira".
+const CLAUSE_WORDS = new Set(['as', 'while', 'but', 'and', 'after', 'before', 'since', 'when', 'though', 'although', 'whereas', 'mais', 'et', 'alors', 'tandis', 'apres', 'avant', 'lorsque', 'quand', 'pendant']);
+// Punctuation between two words that ends a clause (quotes and brackets do not: 'denies M23 "captured" Goma').
+const CLAUSE_END_RE = /[,;:.!?|]/;
+
+/**
+ * For each word of `words`, whether a denial earlier in its clause covers it; null when the text denies
+ * nothing (most text: one set lookup per word).
+ */
+function deniedWords(words: WordSpans): boolean[] | null {
+  let denied: boolean[] | null = null;
+  let denying = false;
+  for (let k = 0; k < words.count; k++) {
+    const word = words.text.slice(words.start[k], words.end[k]);
+    if (denying && (CLAUSE_WORDS.has(word) || CLAUSE_END_RE.test(words.text.slice(words.end[k - 1], words.start[k])))) denying = false;
+    if (denying) (denied ??= new Array<boolean>(words.count).fill(false))[k] = true;
+    if (DENIALS.has(word)) denying = true;
+  }
+  return denied;
 }
 
 /**

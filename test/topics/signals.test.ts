@@ -74,6 +74,19 @@ describe('shipped signals', () => {
     expect(signalsOf('Kinshasa and M23 sign peace deal in Doha')).toContain('qatar-talks.signed');
   });
 
+  it('reads no event in what a denial covers, up to the end of its clause', () => {
+    expect(signalsOf('Kinshasa denies M23 captured Walikale')).not.toContain('m23.advance');
+    expect(signalsOf('Army denies that M23 rebels have seized Uvira airport')).not.toContain('m23.advance');
+    expect(signalsOf('Qatar denies DRC-M23 talks in Doha have stalled')).not.toContain('qatar-talks.stalled');
+    expect(signalsOf('M23 denies violating the ceasefire near Minova')).not.toContain('ceasefire.violated');
+    expect(signalsOf('Kinshasa dément la prise de Walikale par le M23')).not.toContain('m23.advance');
+    expect(signalsOf('Walikale: the army says calm', 'Kinshasa denied reports that M23 rebels had captured the town overnight.')).not.toContain('m23.advance');
+    // The denial does not reach news told in another clause.
+    expect(signalsOf('M23 denies targeting civilians as it seizes Uvira')).toContain('m23.advance');
+    expect(signalsOf('Rwanda denies backing rebels, but M23 captures Uvira')).toContain('m23.advance');
+    expect(signalsOf('Kinshasa denies claims; M23 rebels seize Uvira airport')).toContain('m23.advance');
+  });
+
   it('reads no event in a headline that asks, and still in one that reports and then asks', () => {
     expect(signalsOf('Will the M23 withdraw from Goma?')).not.toContain('m23.withdrawal');
     expect(signalsOf('Analysis: can the ceasefire between Kinshasa and M23 hold?')).not.toContain('ceasefire.holding');
