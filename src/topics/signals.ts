@@ -31,7 +31,8 @@ export type SignalDetector = {
   detectSignals(item: MatchInput, matchedTopicIds: readonly string[], titleWords?: WordSpans): DetectedSignal[];
 };
 
-type CompiledSignal = SignalInfo & { terms: number[]; unless: number[] };
+/** `readsDenials`: the signal lists a denial among its terms (foreign support: "Rwanda denies"), so negations are its news too. */
+type CompiledSignal = SignalInfo & { terms: number[]; unless: number[]; readsDenials: boolean };
 
 /** What callers see of a compiled signal: a fresh copy without its term ids. */
 const infoOf = ({ topicId, signalId, label, direction, weight }: SignalInfo): SignalInfo => ({ topicId, signalId, label, direction, weight });
@@ -54,6 +55,7 @@ export function compileSignals(file: TopicsFile): SignalDetector {
       weight: signal.weight,
       terms: ids(signal.terms),
       unless: ids(signal.unless),
+      readsDenials: ids(signal.terms).some((id) => table.patterns[id]!.some(isDenialWord)),
     })),
   );
   const index = buildTermIndex(table.patterns);
@@ -62,11 +64,14 @@ export function compileSignals(file: TopicsFile): SignalDetector {
     signals: compiled.map(infoOf),
     detectSignals(item, matchedTopicIds, titleWords) {
       if (compiled.length === 0 || matchedTopicIds.length === 0) return [];
+      // Every term hit (what unless lists and signals that report denials read), and those no negation covers.
       const hits = new Set<number>();
+      const asserted = new Set<number>();
       const scan = (words: WordSpans) => {
-        const denied = deniedWords(words);
+        const negated = negatedWords(words);
         index.scan(words, (id, start) => {
-          if (!denied?.[start]) hits.add(id);
+          hits.add(id);
+          if (!negated?.[start]) asserted.add(id);
         });
       };
       // A headline that asks ("Will the M23 withdraw from Goma?") reports no event of its own.
@@ -75,7 +80,7 @@ export function compileSignals(file: TopicsFile): SignalDetector {
       if (hits.size === 0) return [];
       const topics = new Set(matchedTopicIds);
       return compiled
-        .filter((s) => topics.has(s.topicId) && s.terms.some((id) => hits.has(id)) && !s.unless.some((id) => hits.has(id)))
+        .filter((s) => topics.has(s.topicId) && s.terms.some((id) => (s.readsDenials ? hits : asserted).has(id)) && !s.unless.some((id) => hits.has(id)))
         .map(infoOf);
     },
   };
@@ -94,30 +99,54 @@ function isQuestion(title: string): boolean {
   return QUESTION_RE.test(text) || FRENCH_INVERSION_RE.test(text);
 }
 
-// Verbs of denial, folded: what follows them in their clause is said not to have happened ("Kinshasa denies
-// M23 captured Walikale", "Qatar denies DRC-M23 talks in Doha have stalled", "Kigali dément avoir envoyé").
-// Every signal reads a denied event the same way, so they are not left to each signal's unless list.
+// What negates the rest of its clause, folded: that news is said not to have happened. Every signal reads a
+// denied or negated event the same way, so it is not left to each signal's unless list: "Kinshasa denies M23
+// captured Walikale", "Qatar denies DRC-M23 talks in Doha have stalled", "M23 says it has not violated the
+// ceasefire", "No sign of M23 withdrawal", "Le M23 ne s'est pas retiré".
 const DENIALS = new Set(['deny', 'denies', 'denied', 'denying', 'dement', 'dementent', 'dementi', 'nie', 'nient', 'refute', 'refutes', 'refuted', 'refuting']);
-// Words that start another clause, whose news the denial does not reach: "M23 denies targeting civilians as
+const NEGATIONS = new Set(['not', 'no', 'never', 'ne', 'pas', 'jamais']);
+// A rejection negates what follows only when it rejects a claim ("rejects accusations it violated the truce"),
+// not when it rejects a deal or a call.
+const REJECTIONS = new Set(['reject', 'rejects', 'rejected', 'rejecting', 'dismiss', 'dismisses', 'dismissed', 'dismissing', 'rejette', 'rejettent']);
+const CLAIMS = new Set(['claim', 'claims', 'report', 'reports', 'accusation', 'accusations', 'allegation', 'allegations', 'rumour', 'rumours', 'rumor', 'rumors', 'information', 'informations']);
+// Words that start another clause, whose news the negation does not reach: "M23 denies targeting civilians as
 // it seizes Uvira", "Rwanda denies backing M23 but rebels capture Uvira".
 const CLAUSE_WORDS = new Set(['as', 'while', 'but', 'and', 'after', 'before', 'since', 'when', 'though', 'although', 'whereas', 'mais', 'et', 'alors', 'tandis', 'apres', 'avant', 'lorsque', 'quand', 'pendant']);
 // Punctuation between two words that ends a clause (quotes and brackets do not: 'denies M23 "captured" Goma').
 const CLAUSE_END_RE = /[,;:.!?|]/;
+const APOSTROPHE = 0x27;
+const N = 0x6e;
+
+/** Whether a term word is a denial ("Rwanda denies", "dement*"): a signal listing one reads denials as its news. */
+function isDenialWord(word: { word: string; prefix: boolean }): boolean {
+  if (!word.prefix) return DENIALS.has(word.word);
+  return word.word.length >= 3 && [...DENIALS].some((denial) => denial.startsWith(word.word));
+}
 
 /**
- * For each word of `words`, whether a denial earlier in its clause covers it; null when the text denies
- * nothing (most text: one set lookup per word).
+ * For each word of `words`, whether a denial or negation earlier in its clause covers it; null when the text
+ * negates nothing (most text: a few set lookups per word).
  */
-function deniedWords(words: WordSpans): boolean[] | null {
-  let denied: boolean[] | null = null;
-  let denying = false;
+function negatedWords(words: WordSpans): boolean[] | null {
+  const wordAt = (k: number) => words.text.slice(words.start[k], words.end[k]);
+  let negated: boolean[] | null = null;
+  let negating = false;
   for (let k = 0; k < words.count; k++) {
-    const word = words.text.slice(words.start[k], words.end[k]);
-    if (denying && (CLAUSE_WORDS.has(word) || CLAUSE_END_RE.test(words.text.slice(words.end[k - 1], words.start[k])))) denying = false;
-    if (denying) (denied ??= new Array<boolean>(words.count).fill(false))[k] = true;
-    if (DENIALS.has(word)) denying = true;
+    const word = wordAt(k);
+    if (negating && (CLAUSE_WORDS.has(word) || CLAUSE_END_RE.test(words.text.slice(words.end[k - 1], words.start[k])))) negating = false;
+    if (negating) (negated ??= new Array<boolean>(words.count).fill(false))[k] = true;
+    if (DENIALS.has(word) || NEGATIONS.has(word) || isContractedNot(words, k, word) || (REJECTIONS.has(word) && k + 1 < words.count && CLAIMS.has(wordAt(k + 1)))) {
+      negating = true;
+    }
   }
-  return denied;
+  return negated;
+}
+
+/** Whether word k is the t of a contracted not ("didn't", "hasn't": the words didn and t). */
+function isContractedNot(words: WordSpans, k: number, word: string): boolean {
+  if (word !== 't' || k === 0) return false;
+  const before = words.end[k - 1]!;
+  return before === words.start[k]! - 1 && words.text.charCodeAt(before) === APOSTROPHE && words.text.charCodeAt(before - 1) === N;
 }
 
 /**

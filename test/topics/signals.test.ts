@@ -87,6 +87,34 @@ describe('shipped signals', () => {
     expect(signalsOf('Kinshasa denies claims; M23 rebels seize Uvira airport')).toContain('m23.advance');
   });
 
+  it('reads no event in what a negation or a rejected claim covers, and still reads a denial as news of foreign support', () => {
+    expect(signalsOf('M23 says it has not violated the ceasefire')).not.toContain('ceasefire.violated');
+    expect(signalsOf("M23 rebels didn't capture Uvira, army says")).not.toContain('m23.advance');
+    expect(signalsOf('No sign of M23 withdrawal from Walikale')).not.toContain('m23.withdrawal');
+    expect(signalsOf("Le M23 ne s'est pas retiré de Walikale")).not.toContain('m23.withdrawal');
+    expect(signalsOf('M23 rejects accusations it violated the truce')).not.toContain('ceasefire.violated');
+    expect(signalsOf('M23 dismisses reports it seized Uvira')).not.toContain('m23.advance');
+    // A rejected deal is no rejected claim, and a negation in another clause leaves the news alone.
+    expect(signalsOf('M23 rejects Doha deal and seizes Uvira')).toContain('m23.advance');
+    expect(signalsOf('No let-up as M23 rebels seize Uvira')).toContain('m23.advance');
+    expect(signalsOf('Doha talks end with no deal as Kinshasa and M23 fail to agree')).toContain('qatar-talks.stalled');
+    // Foreign support lists denials among its terms ("Rwanda denies"): a denial is its news.
+    expect(signalsOf('Kigali again denies sending Rwandan troops to Goma')).toContain('m23.foreign-support');
+  });
+
+  it('reads no event in one only planned, threatened, halted or delayed, and a collapsing ceasefire as broken', () => {
+    expect(signalsOf('M23 plans to seize Uvira, sources say')).not.toContain('m23.advance');
+    expect(signalsOf('M23 says it will capture Bukavu')).not.toContain('m23.advance');
+    expect(signalsOf('M23 threatens to attack Uvira')).not.toContain('m23.fighting');
+    expect(signalsOf('M23 halts withdrawal from Walikale')).not.toContain('m23.withdrawal');
+    expect(signalsOf('M23 withdrawal from Walikale delayed')).not.toContain('m23.withdrawal');
+    expect(signalsOf('Retrait suspendu : le M23 reste à Walikale')).not.toContain('m23.withdrawal');
+    expect(signalsOf('M23 begins withdrawal from Walikale, Qatar says')).toContain('m23.withdrawal');
+    expect(signalsOf('Army repels M23 attack on Uvira')).toContain('m23.fighting');
+    expect(signalsOf('Uvira falls as truce collapses in eastern Congo')).toContain('ceasefire.violated');
+    expect(signalsOf('Eastern Congo truce breaks down as M23 attacks Uvira')).toContain('ceasefire.violated');
+  });
+
   it('reads no event in a headline that asks, and still in one that reports and then asks', () => {
     expect(signalsOf('Will the M23 withdraw from Goma?')).not.toContain('m23.withdrawal');
     expect(signalsOf('Analysis: can the ceasefire between Kinshasa and M23 hold?')).not.toContain('ceasefire.holding');
