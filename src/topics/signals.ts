@@ -104,7 +104,10 @@ function isQuestion(title: string): boolean {
 // captured Walikale", "Qatar denies DRC-M23 talks in Doha have stalled", "M23 says it has not violated the
 // ceasefire", "No sign of M23 withdrawal", "Le M23 ne s'est pas retiré".
 const DENIALS = new Set(['deny', 'denies', 'denied', 'denying', 'dement', 'dementent', 'dementi', 'nie', 'nient', 'refute', 'refutes', 'refuted', 'refuting']);
-const NEGATIONS = new Set(['not', 'no', 'never', 'ne', 'pas', 'jamais']);
+// French negates with "pas" (ne … pas): "ne" alone also begins "ne cesse d'avancer" (keeps advancing).
+const NEGATIONS = new Set(['not', 'no', 'never', 'pas', 'jamais']);
+// "not only seized Uvira but…", "not just…" add rather than negate.
+const ADDING = new Set(['only', 'just', 'merely']);
 // A rejection negates what follows only when it rejects a claim ("rejects accusations it violated the truce"),
 // not when it rejects a deal or a call.
 const REJECTIONS = new Set(['reject', 'rejects', 'rejected', 'rejecting', 'dismiss', 'dismisses', 'dismissed', 'dismissing', 'rejette', 'rejettent']);
@@ -135,7 +138,8 @@ function negatedWords(words: WordSpans): boolean[] | null {
     const word = wordAt(k);
     if (negating && (CLAUSE_WORDS.has(word) || CLAUSE_END_RE.test(words.text.slice(words.end[k - 1], words.start[k])))) negating = false;
     if (negating) (negated ??= new Array<boolean>(words.count).fill(false))[k] = true;
-    if (DENIALS.has(word) || NEGATIONS.has(word) || isContractedNot(words, k, word) || (REJECTIONS.has(word) && k + 1 < words.count && CLAIMS.has(wordAt(k + 1)))) {
+    const next = k + 1 < words.count ? wordAt(k + 1) : '';
+    if (DENIALS.has(word) || (NEGATIONS.has(word) && !ADDING.has(next)) || isContractedNot(words, k, word) || (REJECTIONS.has(word) && CLAIMS.has(next))) {
       negating = true;
     }
   }

@@ -97,6 +97,8 @@ describe('shipped signals', () => {
     // A rejected deal is no rejected claim, and a negation in another clause leaves the news alone.
     expect(signalsOf('M23 rejects Doha deal and seizes Uvira')).toContain('m23.advance');
     expect(signalsOf('No let-up as M23 rebels seize Uvira')).toContain('m23.advance');
+    expect(signalsOf('M23 not only seized Uvira, it now eyes Bukavu')).toContain('m23.advance');
+    expect(signalsOf("Sud-Kivu : le M23 ne cesse d'avancer vers Uvira")).toContain('m23.advance');
     expect(signalsOf('Doha talks end with no deal as Kinshasa and M23 fail to agree')).toContain('qatar-talks.stalled');
     // Foreign support lists denials among its terms ("Rwanda denies"): a denial is its news.
     expect(signalsOf('Kigali again denies sending Rwandan troops to Goma')).toContain('m23.foreign-support');
