@@ -120,6 +120,12 @@ export const migrations: readonly Migration[] = [
     // more B-tree writes for every stored item (about a tenth of storing one) and its bytes in the file.
     sql: 'DROP INDEX items_published_at; DROP INDEX items_feed_id;',
   },
+  {
+    name: 'the main status signals of a clustered item',
+    // Space-separated keys of its heaviest signals per topic (`m23.advance`): two reports whose main signals of one
+    // topic differ tell different events (the airport shelled, then captured). '' for rows stored before: none known.
+    sql: "ALTER TABLE cluster_items ADD COLUMN signals TEXT NOT NULL DEFAULT '';",
+  },
 ];
 
 /** Brings a database up to the latest version; returns the versions applied (empty when already current). */

@@ -10,9 +10,9 @@ import type { TopicsFile } from '../config/topics-schema.js';
 import type { NormalizedItem } from '../ingest/item.js';
 import { createKeyValue } from '../store/key-value.js';
 import { foldItem } from './fold.js';
-import { createClusterer, directionCode, type ClusterOptions } from './cluster.js';
+import { createClusterer, directionCode, sketchSignals, type ClusterOptions } from './cluster.js';
 import { compileTopics, type TopicMatcher } from './matcher.js';
-import { compileSignals, type SignalDetector } from './signals.js';
+import { compileSignals, mainSignalKeys, type SignalDetector } from './signals.js';
 import { byTopicOrder } from './topic-order.js';
 
 /** A story that received items in one call: the bot loop alerts new stories and edits alerts of grown ones. */
@@ -107,7 +107,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const topicsOfItem = db.prepare<[string], { topic_id: string }>('SELECT topic_id FROM item_topics WHERE item_id = ?');
-  const setDirections = db.prepare<[string, string]>('UPDATE cluster_items SET directions = ? WHERE item_id = ?');
+  const setSignals = db.prepare<[string, string, string]>('UPDATE cluster_items SET directions = ?, signals = ? WHERE item_id = ?');
   const sourcesExcept = db.prepare<[string, string], { n: number }>(
     'SELECT count(DISTINCT feed_id) AS n FROM cluster_items WHERE cluster_id = ? AND item_id <> ?',
   );
@@ -132,8 +132,8 @@ export function createClassifier(options: ClassifierOptions): Classifier {
   const inTopicOrder = (ids: Iterable<string>) => [...ids].sort(byOrder);
 
   /**
-   * Matches one item and stores its topics and signals; returns its topic ids, signal directions and folded
-   * words (for the clusterer). `replace`: drop what an earlier classification stored (a re-match).
+   * Matches one item and stores its topics and signals; returns its topic ids, its signals' directions, the
+   * keys of its main signals, and its folded words (for the clusterer). `replace`: drop what an earlier classification stored (a re-match).
    */
   const classify = (item: { id: string; title: string; summary: string; language: string | null; publishedAt: number }, replace: boolean) => {
     const folded = foldItem(item.title, item.summary);
@@ -146,7 +146,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     }
     for (const m of matches) addTopic.run(item.id, m.topicId, JSON.stringify(m.evidence));
     for (const s of found) addSignal.run(item.id, s.topicId, s.signalId, s.label, s.direction, s.weight, item.publishedAt);
-    return { topicIds, directions: found.map((s) => s.direction), folded };
+    return { topicIds, directions: found.map((s) => s.direction), signalKeys: mainSignalKeys(found), folded };
   };
 
   const processNewItems = db.transaction((items: readonly NormalizedItem[]): StoryChange[] => {
@@ -157,9 +157,9 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     const pending = new Set(unclassified.all(JSON.stringify(ordered.map((item) => item.id))));
     for (const item of ordered) {
       if (!pending.delete(item.id)) continue;
-      const { topicIds, directions, folded } = classify(item, false);
+      const { topicIds, directions, signalKeys, folded } = classify(item, false);
       if (topicIds.length === 0) continue;
-      const { clusterId, isNewCluster } = clusterer.add({ ...item, directions, folded }, now);
+      const { clusterId, isNewCluster } = clusterer.add({ ...item, directions, signals: signalKeys, folded }, now);
       let change = changes.get(clusterId);
       if (!change) {
         const before = isNewCluster ? 0 : sourcesExcept.get(clusterId, item.id)!.n;
@@ -181,7 +181,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     if (stored === topicsHash && !force) return { rematched: false, items: 0, matched: 0, clustered: 0, unclustered: 0 };
     const now = clock.now();
     const result: RematchResult = { rematched: true, items: 0, matched: 0, clustered: 0, unclustered: 0 };
-    const toCluster: (ItemRow & { directions: ReturnType<typeof classify>['directions'] })[] = [];
+    const toCluster: (ItemRow & Pick<ReturnType<typeof classify>, 'directions' | 'signalKeys'>)[] = [];
     const touched = new Set<string>();
     // Pages by seq: better-sqlite3 cannot write while a read statement is still iterating.
     for (let after = 0; ; ) {
@@ -191,7 +191,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
       for (const row of rows) {
         result.items++;
         const before = (row.topics ?? '').split(' ').filter(Boolean).sort().join(' ');
-        const { topicIds, directions } = classify({ ...row, publishedAt: row.published_at }, true);
+        const { topicIds, directions, signalKeys } = classify({ ...row, publishedAt: row.published_at }, true);
         const clusterId = row.cluster_id;
         if (topicIds.length > 0) result.matched++;
         if (topicIds.length === 0) {
@@ -200,9 +200,9 @@ export function createClassifier(options: ClassifierOptions): Classifier {
             result.unclustered++;
           }
         } else if (clusterId === null) {
-          toCluster.push({ ...row, directions });
+          toCluster.push({ ...row, directions, signalKeys });
         } else {
-          setDirections.run(directionCode(directions), row.id);
+          setSignals.run(directionCode(directions), sketchSignals(signalKeys), row.id);
           if ([...topicIds].sort().join(' ') !== before) touched.add(clusterId);
         }
       }
@@ -210,7 +210,10 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     for (const clusterId of touched) clusterer.refreshTopics(clusterId);
     toCluster.sort((a, b) => a.published_at - b.published_at || a.seq - b.seq);
     for (const row of toCluster) {
-      clusterer.add({ id: row.id, feedId: row.feed_id, title: row.title, summary: row.summary, publishedAt: row.published_at, directions: row.directions }, now);
+      clusterer.add(
+        { id: row.id, feedId: row.feed_id, title: row.title, summary: row.summary, publishedAt: row.published_at, directions: row.directions, signals: row.signalKeys },
+        now,
+      );
       result.clustered++;
     }
     meta.set(HASH_KEY, topicsHash);

@@ -18,6 +18,8 @@ export type ClusterItem = {
   publishedAt: number;
   /** Directions of the signals the item carries: opposite moves (seized vs withdrew) are different events. */
   directions?: readonly SignalDirection[];
+  /** Keys of the item's main signals (mainSignalKeys, `m23.advance`): another kind of event of one topic is another event. */
+  signals?: readonly string[];
   /** The title and summary already folded (foldItem), when the caller has them. */
   folded?: FoldedItem;
 };
@@ -25,8 +27,8 @@ export type ClusterItem = {
 /** Where an item went. */
 export type ClusterAssignment = { clusterId: string; isNewCluster: boolean };
 
-/** The part of an item candidates are compared on. */
-export type ItemSketch = ItemWords & { directions: string };
+/** The part of an item candidates are compared on: words, signal directions and signal keys (space-separated). */
+export type ItemSketch = ItemWords & { directions: string; signals: string };
 
 /** Tuning; the defaults are what the tests hold. */
 export type ClusterOptions = {
@@ -82,9 +84,37 @@ export function directionCode(directions: readonly SignalDirection[]): string {
   return `${directions.includes('escalating') ? 'e' : ''}${directions.includes('de-escalating') ? 'd' : ''}`;
 }
 
-/** Sketches an item for comparison: word sets plus its signal directions. */
-export function sketchItem(title: string, summary: string, directions: readonly SignalDirection[] = [], folded?: FoldedItem): ItemSketch {
-  return { ...itemWords(title, summary, folded), directions: directionCode(directions) };
+/** Sketches an item for comparison: word sets plus its signal directions and keys. */
+export function sketchItem(
+  title: string,
+  summary: string,
+  directions: readonly SignalDirection[] = [],
+  folded?: FoldedItem,
+  signals: readonly string[] = [],
+): ItemSketch {
+  return { ...itemWords(title, summary, folded), directions: directionCode(directions), signals: sketchSignals(signals) };
+}
+
+/** The stored form of an item's signal keys: each once, sorted, space-separated ('' for none). */
+export function sketchSignals(keys: readonly string[]): string {
+  return [...new Set(keys)].sort().join(' ');
+}
+
+/**
+ * Whether two items report different kinds of event of one topic: both carry main signals of a topic and share
+ * none of them ("M23 rebels shell Goma airport", then "M23 rebels capture Goma airport" after attacking; talks
+ * scheduled, then a deal signed). Merged, the second would only add a source to the first one's alert.
+ */
+function differentEvents(a: string, b: string): boolean {
+  if (a === '' || b === '') return false;
+  const bKeys = b.split(' ');
+  const topicOf = (key: string) => key.slice(0, key.lastIndexOf('.'));
+  const bTopics = new Set(bKeys.map(topicOf));
+  const aKeys = a.split(' ');
+  return aKeys.some((key) => {
+    const topic = topicOf(key);
+    return bTopics.has(topic) && !aKeys.some((k) => topicOf(k) === topic && bKeys.includes(k));
+  });
 }
 
 /**
@@ -104,7 +134,7 @@ function similarityTo(a: ItemSketch): (b: ItemSketch) => number {
   const aTitle = new Set(a.title);
   const opposite = (x: string, y: string) => (x === 'e' && y === 'd') || (x === 'd' && y === 'e');
   return (b) => {
-    if (opposite(a.directions, b.directions)) return 0;
+    if (opposite(a.directions, b.directions) || differentEvents(a.signals, b.signals)) return 0;
     // "Clashes in Walikale" and "Clashes in Masisi": each names something the other never mentions.
     if (a.names.some((n) => !b.all.includes(n)) && b.names.some((n) => !aAll.has(n))) return 0;
     const titleShared = countIn(b.title, aTitle);
@@ -162,7 +192,7 @@ function overlap(shared: number, sizeA: number, sizeB: number): number {
   return union === 0 ? 0 : shared / union;
 }
 
-type SketchRow = { item_id: string; cluster_id: string; title_words: string; words: string; names: string; directions: string };
+type SketchRow = { item_id: string; cluster_id: string; title_words: string; words: string; names: string; directions: string; signals: string };
 const split = (s: string): string[] => (s ? s.split(' ') : []);
 
 /** A clusterer over an open, migrated database (shares the store's connection). */
@@ -186,7 +216,7 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
     return statement.all(...bands.flatMap(({ band, hash }) => [band, hash, from, to]));
   };
   const sketchOf = db.prepare<[string], SketchRow>(
-    'SELECT item_id, cluster_id, title_words, words, names, directions FROM cluster_items WHERE item_id = ?',
+    'SELECT item_id, cluster_id, title_words, words, names, directions, signals FROM cluster_items WHERE item_id = ?',
   );
   const clusterExists = db.prepare<[string], { id: string }>('SELECT id FROM clusters WHERE id = ?');
   const feedTitlesInCluster = db
@@ -198,9 +228,9 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
   const growCluster = db.prepare<[number, number, string]>(
     'UPDATE clusters SET first_published_at = min(first_published_at, ?), updated_at = max(updated_at, ?) WHERE id = ?',
   );
-  const addMember = db.prepare<[string, string, string, number, number, string, string, string, string]>(
-    `INSERT INTO cluster_items (item_id, cluster_id, feed_id, published_at, added_at, title_words, words, names, directions)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  const addMember = db.prepare<[string, string, string, number, number, string, string, string, string, string]>(
+    `INSERT INTO cluster_items (item_id, cluster_id, feed_id, published_at, added_at, title_words, words, names, directions, signals)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // All band keys of an item in one statement (one per key count, prepared on first use): twenty
   // single-row inserts cost more in statement overhead than in index work.
@@ -245,7 +275,7 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
 
   return {
     add(item, now) {
-      const sketch = sketchItem(item.title, item.summary, item.directions, item.folded);
+      const sketch = sketchItem(item.title, item.summary, item.directions, item.folded, item.signals);
       const bands = bandsOf(sketch, titlePlan, allPlan);
 
       // Shared bands per candidate: the more bands two items share, the more alike their signatures.
@@ -267,6 +297,7 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
           all: split(row.words),
           names: split(row.names),
           directions: row.directions,
+          signals: row.signals,
         });
         if (score > (scores.get(row.cluster_id) ?? 0)) scores.set(row.cluster_id, score);
       }
@@ -282,7 +313,7 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
       const clusterId = joined ?? newClusterId(item.id);
       if (isNewCluster) addCluster.run(clusterId, item.id, item.publishedAt, item.publishedAt, now);
       else growCluster.run(item.publishedAt, item.publishedAt, clusterId);
-      addMember.run(item.id, clusterId, item.feedId, item.publishedAt, now, sketch.title.join(' '), sketch.all.join(' '), sketch.names.join(' '), sketch.directions);
+      addMember.run(item.id, clusterId, item.feedId, item.publishedAt, now, sketch.title.join(' '), sketch.all.join(' '), sketch.names.join(' '), sketch.directions, sketch.signals);
       addBands(item.id, item.publishedAt, bands);
       addTopics.run(clusterId, item.id);
       return { clusterId, isNewCluster };

@@ -165,6 +165,17 @@ export function leadSentence(summary: string): string {
   return text;
 }
 
+/**
+ * The keys of an item's main signals: for each topic, those of the greatest weight. They name the event the item
+ * reports: fighting on the way to a capture reports the capture, a ceasefire agreed amid calls for one the
+ * agreement.
+ */
+export function mainSignalKeys(found: readonly DetectedSignal[]): string[] {
+  const heaviest = new Map<string, number>();
+  for (const signal of found) heaviest.set(signal.topicId, Math.max(heaviest.get(signal.topicId) ?? -Infinity, signal.weight));
+  return found.filter((signal) => signal.weight === heaviest.get(signal.topicId)).map(signalKey);
+}
+
 /** The key a story lists a signal under (`ceasefire.violated`). */
 export function signalKey(signal: { topicId: string; signalId: string }): string {
   return `${signal.topicId}.${signal.signalId}`;

@@ -87,6 +87,21 @@ describe('storySimilarity', () => {
     expect(same(['M23 rebels seize Sake airport', 'Read the full story on our website.'], ['M23 rebels bomb Sake market', 'Read the full story on our website.'])).toBe(false);
   });
 
+  it('keeps apart items that carry signals of one topic and share none of them', () => {
+    const words: [string, string] = ['M23 rebels at Goma airport', 'M23 fighters at the airport in Goma on Monday, witnesses said.'];
+    const shelled = sketchItem(...words, ['escalating'], undefined, ['m23.fighting']);
+    const captured = sketchItem(...words, ['escalating'], undefined, ['m23.advance']);
+    const capturedAfterFighting = sketchItem(...words, ['escalating'], undefined, ['m23.fighting', 'm23.advance']);
+    const truceBroken = sketchItem(...words, ['escalating'], undefined, ['ceasefire.violated']);
+    const noSignal = sketchItem(...words);
+    expect(storySimilarity(shelled, captured)).toBe(0);
+    expect(storySimilarity(captured, shelled)).toBe(0);
+    // A shared signal of the topic, signals of different topics only, or no signals at all: the words decide.
+    expect(storySimilarity(captured, capturedAfterFighting)).toBeGreaterThan(0);
+    expect(storySimilarity(shelled, truceBroken)).toBeGreaterThan(0);
+    expect(storySimilarity(captured, noSignal)).toBeGreaterThan(0);
+  });
+
   it('keeps apart items whose signals point in opposite directions', () => {
     const a = sketchItem('Fighting near Sake as truce frays', 'Shelling near Sake on Monday.', ['escalating']);
     const b = sketchItem('Fighting near Sake as truce frays', 'Shelling near Sake on Monday.', ['de-escalating']);

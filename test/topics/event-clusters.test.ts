@@ -52,6 +52,18 @@ describe('different events in one place and one morning', () => {
     expect(joins(nyabibwe, kalehe)).toBe(false);
   });
 
+  it('keeps a place shelled apart from the same place captured, so the capture is alerted', () => {
+    const shelled = { title: 'M23 rebels shell Goma airport', summary: 'M23 fighters shelled the airport in Goma on Monday, witnesses said.', minutes: 0 };
+    const captured = { title: 'M23 rebels capture Goma airport', summary: 'M23 fighters captured the airport in Goma on Monday, witnesses said.', minutes: 90 };
+    expect(joins(shelled, captured)).toBe(false);
+    const attacked = { title: 'M23 rebels attack Kamanyola', summary: 'M23 rebels attacked army positions in Kamanyola on Monday.', minutes: 0 };
+    const taken = { title: 'M23 rebels take Kamanyola', summary: 'M23 rebels took Kamanyola on Monday after attacking army positions.', minutes: 90 };
+    expect(joins(attacked, taken)).toBe(false);
+    // Another outlet's report of the same capture still joins it.
+    const seized = { title: 'M23 rebels seize Goma airport', summary: 'M23 fighters seized the airport in Goma on Monday, witnesses said.', minutes: 120 };
+    expect(joins(captured, seized)).toBe(true);
+  });
+
   it('keeps shelling of a market apart from shelling of a hospital in the same town', () => {
     const market = { title: 'M23 rebels shell Sake market, killing at least 12', summary: 'Mortar rounds fired by M23 fighters hit the main market in Sake, west of Goma, on Monday morning, killing at least 12 people and wounding dozens, local officials said.', minutes: 60 };
     const hospital = { title: 'M23 shelling hits Sake general hospital, patients evacuated', summary: 'Shells fired by the AFC/M23 struck the general referral hospital in Sake late on Monday morning, forcing staff to evacuate patients to Goma, MSF said.', minutes: 252 };

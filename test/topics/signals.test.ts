@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import YAML from 'yaml';
 import { topicsFileSchema } from '../../src/config/topics-schema.js';
 import { compileTopics } from '../../src/topics/matcher.js';
-import { compileSignals, leadSentence, signalKey } from '../../src/topics/signals.js';
+import { compileSignals, leadSentence, mainSignalKeys, signalKey } from '../../src/topics/signals.js';
 
 // The shipped topics.yaml: these tests protect the signals users actually get.
 const shipped = topicsFileSchema.parse(YAML.parse(readFileSync(new URL('../../feeds/topics.yaml', import.meta.url), 'utf8')));
@@ -178,6 +178,15 @@ describe('shipped signals', () => {
     expect(fell).toContain('m23.advance');
     expect(fell).not.toContain('m23.withdrawal');
     expect(signalsOf('M23 rebels shell Sake market, killing at least 12')).toContain('m23.fighting');
+  });
+
+  it('names an item’s main signals: the heaviest of each topic', () => {
+    const signal = (topicId: string, signalId: string, weight: number) => ({ topicId, signalId, label: signalId, direction: 'neutral' as const, weight });
+    expect(
+      mainSignalKeys([signal('m23', 'fighting', 1), signal('m23', 'advance', 2), signal('ceasefire', 'violated', 2), signal('m23', 'foreign-support', 1)]),
+    ).toEqual(['m23.advance', 'ceasefire.violated']);
+    expect(mainSignalKeys([signal('qatar-talks', 'under-way', 1), signal('qatar-talks', 'stalled', 1)])).toEqual(['qatar-talks.under-way', 'qatar-talks.stalled']);
+    expect(mainSignalKeys([])).toEqual([]);
   });
 
   it('gives no signal for a topic the item did not match', () => {
