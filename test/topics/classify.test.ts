@@ -159,6 +159,21 @@ describe('createClassifier', () => {
     store.close();
   });
 
+  it('stores the main signals of a clustered item, and a re-match fills them in for rows stored before', () => {
+    const store = createSqliteStore(':memory:', createManualClock(T0));
+    const { classifier } = build(store, TOPICS);
+    classifier.rematchAll();
+    const clash = makeItem({ title: CLASH, summary: CLASH_LEAD });
+    arrive(store, classifier, [clash]);
+    const signalsOf = (id: string) => store.db.prepare('SELECT signals FROM cluster_items WHERE item_id = ?').pluck().get(id);
+    expect(signalsOf(clash.id)).toBe('ceasefire.violated');
+    // A row as an older sitrep left it: no signals stored. A changed topics.yaml brings them back.
+    store.db.prepare("UPDATE cluster_items SET signals = ''").run();
+    build(store, TOPICS_V2).classifier.rematchAll();
+    expect(signalsOf(clash.id)).toBe('ceasefire.violated');
+    store.close();
+  });
+
   it('picks up where it left off after a restart on the same database file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sitrep-classify-'));
     dirs.push(dir);
