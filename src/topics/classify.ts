@@ -133,7 +133,8 @@ export function createClassifier(options: ClassifierOptions): Classifier {
 
   /**
    * Matches one item and stores its topics and signals; returns its topic ids, its signals' directions, the
-   * keys of its main signals, and its folded words (for the clusterer). `replace`: drop what an earlier classification stored (a re-match).
+   * keys of its main signals, and its folded words (for the clusterer). `replace`: drop what an earlier
+   * classification stored (a re-match).
    */
   const classify = (item: { id: string; title: string; summary: string; language: string | null; publishedAt: number }, replace: boolean) => {
     const folded = foldItem(item.title, item.summary);
