@@ -107,14 +107,13 @@ export function sketchSignals(keys: readonly string[]): string {
  */
 function differentEvents(a: string, b: string): boolean {
   if (a === '' || b === '') return false;
-  const bKeys = b.split(' ');
-  const topicOf = (key: string) => key.slice(0, key.lastIndexOf('.'));
-  const bTopics = new Set(bKeys.map(topicOf));
+  const topicOf = (key: string) => key.slice(0, key.indexOf('.'));
   const aKeys = a.split(' ');
-  return aKeys.some((key) => {
-    const topic = topicOf(key);
-    return bTopics.has(topic) && !aKeys.some((k) => topicOf(k) === topic && bKeys.includes(k));
-  });
+  const bKeys = new Set(b.split(' '));
+  const bTopics = new Set([...bKeys].map(topicOf));
+  // The topics where the two share a main signal.
+  const agreeing = new Set(aKeys.filter((key) => bKeys.has(key)).map(topicOf));
+  return aKeys.some((key) => bTopics.has(topicOf(key)) && !agreeing.has(topicOf(key)));
 }
 
 /**

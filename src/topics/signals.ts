@@ -47,16 +47,19 @@ export function compileSignals(file: TopicsFile): SignalDetector {
   const ids = table.ids;
 
   const compiled: CompiledSignal[] = file.topics.flatMap((topic) =>
-    (topic.signals ?? []).map((signal) => ({
-      topicId: topic.id,
-      signalId: signal.id,
-      label: signal.label,
-      direction: signal.direction,
-      weight: signal.weight,
-      terms: ids(signal.terms),
-      unless: ids(signal.unless),
-      readsDenials: ids(signal.terms).some((id) => table.patterns[id]!.some(isDenialWord)),
-    })),
+    (topic.signals ?? []).map((signal) => {
+      const terms = ids(signal.terms);
+      return {
+        topicId: topic.id,
+        signalId: signal.id,
+        label: signal.label,
+        direction: signal.direction,
+        weight: signal.weight,
+        terms,
+        unless: ids(signal.unless),
+        readsDenials: terms.some((id) => table.patterns[id]!.some(isDenialWord)),
+      };
+    }),
   );
   const index = buildTermIndex(table.patterns);
 
@@ -134,11 +137,12 @@ function negatedWords(words: WordSpans): boolean[] | null {
   const wordAt = (k: number) => words.text.slice(words.start[k], words.end[k]);
   let negated: boolean[] | null = null;
   let negating = false;
+  let next = words.count > 0 ? wordAt(0) : '';
   for (let k = 0; k < words.count; k++) {
-    const word = wordAt(k);
+    const word = next;
+    next = k + 1 < words.count ? wordAt(k + 1) : '';
     if (negating && (CLAUSE_WORDS.has(word) || CLAUSE_END_RE.test(words.text.slice(words.end[k - 1], words.start[k])))) negating = false;
     if (negating) (negated ??= new Array<boolean>(words.count).fill(false))[k] = true;
-    const next = k + 1 < words.count ? wordAt(k + 1) : '';
     if (DENIALS.has(word) || (NEGATIONS.has(word) && !ADDING.has(next)) || isContractedNot(words, k, word) || (REJECTIONS.has(word) && CLAIMS.has(next))) {
       negating = true;
     }
