@@ -227,9 +227,10 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
   const growCluster = db.prepare<[number, number, string]>(
     'UPDATE clusters SET first_published_at = min(first_published_at, ?), updated_at = max(updated_at, ?) WHERE id = ?',
   );
-  const addMember = db.prepare<[string, string, string, number, number, string, string, string, string, string]>(
-    `INSERT INTO cluster_items (item_id, cluster_id, feed_id, published_at, added_at, title_words, words, names, directions, signals)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  // `bands`: the item's (band, hash) pairs, by which the delete trigger removes its band keys.
+  const addMember = db.prepare<[string, string, string, number, number, string, string, string, string, string, string]>(
+    `INSERT INTO cluster_items (item_id, cluster_id, feed_id, published_at, added_at, title_words, words, names, directions, signals, bands)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // All band keys of an item in one statement (one per key count, prepared on first use): twenty
   // single-row inserts cost more in statement overhead than in index work.
@@ -312,7 +313,8 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
       const clusterId = joined ?? newClusterId(item.id);
       if (isNewCluster) addCluster.run(clusterId, item.id, item.publishedAt, item.publishedAt, now);
       else growCluster.run(item.publishedAt, item.publishedAt, clusterId);
-      addMember.run(item.id, clusterId, item.feedId, item.publishedAt, now, sketch.title.join(' '), sketch.all.join(' '), sketch.names.join(' '), sketch.directions, sketch.signals);
+      const bandPairs = JSON.stringify(bands.map(({ band, hash }) => [band, hash]));
+      addMember.run(item.id, clusterId, item.feedId, item.publishedAt, now, sketch.title.join(' '), sketch.all.join(' '), sketch.names.join(' '), sketch.directions, sketch.signals, bandPairs);
       addBands(item.id, item.publishedAt, bands);
       addTopics.run(clusterId, item.id);
       return { clusterId, isNewCluster };
