@@ -91,12 +91,11 @@ export function createClassifier(options: ClassifierOptions): Classifier {
   const clusterer = createClusterer(db, options.cluster);
   const byOrder = byTopicOrder(matcher.topics.map((t) => t.id));
 
-  // Which of a batch are stored and not yet in a story (a matched item is clustered in the same transaction
-  // it is matched in): one query for the whole batch.
+  // Whether a matched item is stored and not yet in a story (a matched item is clustered in the same transaction
+  // it is matched in). Asked only of the items that match: one that matches nothing writes nothing anyway.
   const unclassified = db
-    .prepare<[string], string>(
-      `SELECT i.id FROM items i LEFT JOIN cluster_items c ON c.item_id = i.id
-       WHERE i.id IN (SELECT value FROM json_each(?)) AND c.item_id IS NULL`,
+    .prepare<[string], number>(
+      'SELECT 1 FROM items i WHERE i.id = ? AND NOT EXISTS (SELECT 1 FROM cluster_items c WHERE c.item_id = i.id)',
     )
     .pluck();
   const clearTopics = db.prepare<[string]>('DELETE FROM item_topics WHERE item_id = ?');
@@ -131,14 +130,22 @@ export function createClassifier(options: ClassifierOptions): Classifier {
 
   const inTopicOrder = (ids: Iterable<string>) => [...ids].sort(byOrder);
 
-  /**
-   * Matches one item and stores its topics and signals; returns its topic ids, its signals' directions, the
-   * keys of its main signals, and its folded words (for the clusterer). `replace`: drop what an earlier
-   * classification stored (a re-match).
-   */
-  const classify = (item: { id: string; title: string; summary: string; language: string | null; publishedAt: number }, replace: boolean) => {
+  /** An item's folded words and its topic matches: no writes. */
+  const matchItem = (item: { title: string; summary: string }) => {
     const folded = foldItem(item.title, item.summary);
-    const matches = matcher.matchFolded(folded);
+    return { folded, matches: matcher.matchFolded(folded) };
+  };
+
+  /**
+   * Stores a matched item's topics and signals; returns its topic ids, its signals' directions, the keys of its
+   * main signals, and its folded words (for the clusterer). `replace`: drop what an earlier classification
+   * stored (a re-match).
+   */
+  const record = (
+    item: { id: string; title: string; summary: string; language: string | null; publishedAt: number },
+    { folded, matches }: ReturnType<typeof matchItem>,
+    replace: boolean,
+  ) => {
     const topicIds = matches.map((m) => m.topicId);
     const found = signals.detectSignals(item, topicIds, folded.title);
     if (replace) {
@@ -155,11 +162,11 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     const changes = new Map<string, StoryChange>();
     // Oldest first, so a story's founding item (its id and representative) is its earliest report.
     const ordered = [...items].sort((a, b) => a.publishedAt - b.publishedAt);
-    const pending = new Set(unclassified.all(JSON.stringify(ordered.map((item) => item.id))));
     for (const item of ordered) {
-      if (!pending.delete(item.id)) continue;
-      const { topicIds, directions, signalKeys, folded } = classify(item, false);
-      if (topicIds.length === 0) continue;
+      const matched = matchItem(item);
+      // A second copy of an item in the batch is in a story by then.
+      if (matched.matches.length === 0 || unclassified.get(item.id) === undefined) continue;
+      const { directions, signalKeys, folded } = record(item, matched, false);
       const { clusterId, isNewCluster } = clusterer.add({ ...item, directions, signals: signalKeys, folded }, now);
       let change = changes.get(clusterId);
       if (!change) {
@@ -182,7 +189,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     if (stored === topicsHash && !force) return { rematched: false, items: 0, matched: 0, clustered: 0, unclustered: 0 };
     const now = clock.now();
     const result: RematchResult = { rematched: true, items: 0, matched: 0, clustered: 0, unclustered: 0 };
-    const toCluster: (ItemRow & Pick<ReturnType<typeof classify>, 'directions' | 'signalKeys'>)[] = [];
+    const toCluster: (ItemRow & Pick<ReturnType<typeof record>, 'directions' | 'signalKeys'>)[] = [];
     const touched = new Set<string>();
     // Pages by seq: better-sqlite3 cannot write while a read statement is still iterating.
     for (let after = 0; ; ) {
@@ -192,7 +199,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
       for (const row of rows) {
         result.items++;
         const before = (row.topics ?? '').split(' ').filter(Boolean).sort().join(' ');
-        const { topicIds, directions, signalKeys } = classify({ ...row, publishedAt: row.published_at }, true);
+        const { topicIds, directions, signalKeys } = record({ ...row, publishedAt: row.published_at }, matchItem(row), true);
         const clusterId = row.cluster_id;
         if (topicIds.length > 0) result.matched++;
         if (topicIds.length === 0) {

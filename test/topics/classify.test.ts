@@ -91,6 +91,21 @@ describe('createClassifier', () => {
     store.close();
   });
 
+  it('skips an item the store does not hold, and a second copy of one in the same batch', () => {
+    const store = createSqliteStore(':memory:', createManualClock(T0));
+    const { classifier } = build(store, TOPICS);
+    const unstored = makeItem({ title: CLASH, summary: CLASH_LEAD });
+    expect(classifier.processNewItems([unstored])).toEqual([]);
+    expect([count(store, 'item_topics'), count(store, 'cluster_items')]).toEqual([0, 0]);
+    const stored = makeItem({ feedId: 'rfi', title: CLASH, summary: CLASH_LEAD });
+    const [fresh] = store.insertItems(stored.feedId, [stored]);
+    expect(classifier.processNewItems([fresh!, fresh!])).toEqual([
+      { storyId: stored.id, isNewStory: true, itemIds: [stored.id], topics: ['m23', 'ceasefire'], topicsBefore: [], sourceCountBefore: 0, sourceCountAfter: 1 },
+    ]);
+    expect(count(store, 'cluster_items')).toBe(1);
+    store.close();
+  });
+
   it('reports the topics a story had before a joining report added one', () => {
     const store = createSqliteStore(':memory:', createManualClock(T0));
     const { classifier } = build(store, TOPICS);
