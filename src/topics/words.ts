@@ -85,7 +85,8 @@ export function wordSpans(text: string): WordSpans {
   const length = text.length;
   let at = 0;
   while (at < length) {
-    let width = wordCharWidth(text, at);
+    let code = text.charCodeAt(at);
+    let width = code < 128 ? ASCII_WORD[code]! : wordCharWidth(text, at);
     if (width === 0) {
       at += text.codePointAt(at)! > 0xffff ? 2 : 1;
       continue;
@@ -97,16 +98,21 @@ export function wordSpans(text: string): WordSpans {
     let h1 = 0;
     let h2 = 0;
     let h3 = 0;
-    do {
+    for (;;) {
       for (const stop = at + width; at < stop; at++) {
         h3 = h2;
         h2 = h1;
         h1 = h;
         h = (Math.imul(h, 31) + text.charCodeAt(at)) | 0;
       }
-      width = at < length ? wordCharWidth(text, at) : 0;
-    } while (width > 0);
-    if (isDroppedWord(text, from, at)) continue;
+      if (at >= length) break;
+      code = text.charCodeAt(at);
+      // ASCII, most of feed text, without a call.
+      width = code < 128 ? ASCII_WORD[code]! : wordCharWidth(text, at);
+      if (width === 0) break;
+    }
+    // Only a word followed by an apostrophe, or one letter long, can be a dropped one.
+    if ((code === APOSTROPHE || at - from === 1) && isDroppedWord(text, from, at)) continue;
     const c = pluralCut(text, from, at);
     start.push(from);
     end.push(at);

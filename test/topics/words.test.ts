@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldField, termWords } from '../../src/topics/fold.js';
 import { buildTermIndex } from '../../src/topics/term-index.js';
-import { foldPlural, spanIsWord, tokensOf, wordHash, wordSpans } from '../../src/topics/words.js';
+import { foldPlural, isDroppedWord, spanIsWord, tokensOf, wordHash, wordSpans } from '../../src/topics/words.js';
 
 describe('wordSpans', () => {
   it('hashes each word in its plural-folded form, as wordHash does the string', () => {
@@ -13,6 +13,18 @@ describe('wordSpans', () => {
       expect(spans.hash[k], token.raw).toBe(wordHash(token.word));
       expect(spanIsWord(spans, k, token.word)).toBe(true);
     });
+  });
+
+  it('drops exactly the words isDroppedWord names, wherever apostrophes and one-letter words fall', () => {
+    const reference = (text: string) =>
+      [...text.matchAll(/[\p{L}\p{N}]+/gu)].filter((m) => !isDroppedWord(text, m.index, m.index + m[0].length)).map((m) => m[0]);
+    const pool = ['l', 's', 'qu', 'd', 'x', 'm23', "'", "'", ' ', 'é', '𝐀', '-'];
+    let seed = 11;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let n = 0; n < 400; n++) {
+      const text = Array.from({ length: 1 + (next() % 12) }, () => pool[next() % pool.length]).join('');
+      expect(tokensOf(wordSpans(text)).map((t) => t.raw), JSON.stringify(text)).toEqual(reference(text));
+    }
   });
 
   it('tells apart words whose hashes collide', () => {
