@@ -191,6 +191,16 @@ function overlap(shared: number, sizeA: number, sizeB: number): number {
   return union === 0 ? 0 : shared / union;
 }
 
+/** Band keys as the positional parameters of the statements above: band, hash, band, hash, … */
+function bandHashes(bands: readonly { band: number; hash: number }[]): number[] {
+  const values = new Array<number>(bands.length * 2);
+  for (let k = 0; k < bands.length; k++) {
+    values[2 * k] = bands[k]!.band;
+    values[2 * k + 1] = bands[k]!.hash;
+  }
+  return values;
+}
+
 type SketchRow = { item_id: string; cluster_id: string; title_words: string; words: string; names: string; directions: string; signals: string };
 const split = (s: string): string[] => (s ? s.split(' ') : []);
 
@@ -202,17 +212,17 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
   // The items in all of an item's buckets in one statement (one per key count, prepared on first use): twenty
   // lookups cost about twice as much one by one. Each bucket keeps its own limit, newest first: when a bucket
   // is crowded, the reports closest to a fresh item are the recent ones. The limit is written into the SQL:
-  // bound as a parameter it made each lookup about 5x slower.
-  const bucketsByCount = new Map<number, Database.Statement<number[], string>>();
+  // bound as a parameter it made each lookup about 5x slower. The window is bound once, by name.
+  const bucketsByCount = new Map<number, Database.Statement<unknown[], string>>();
   const bucketMembers = (bands: readonly { band: number; hash: number }[], from: number, to: number): string[] => {
     if (bands.length === 0) return [];
     let statement = bucketsByCount.get(bands.length);
     if (!statement) {
-      const oneBucket = `SELECT * FROM (SELECT item_id FROM bands WHERE band = ? AND hash = ? AND published_at BETWEEN ? AND ? ORDER BY published_at DESC LIMIT ${bucketLimit})`;
-      statement = db.prepare<number[], string>(Array.from({ length: bands.length }, () => oneBucket).join(' UNION ALL ')).pluck();
+      const oneBucket = `SELECT * FROM (SELECT item_id FROM bands WHERE band = ? AND hash = ? AND published_at BETWEEN @from AND @to ORDER BY published_at DESC LIMIT ${bucketLimit})`;
+      statement = db.prepare<unknown[], string>(Array.from({ length: bands.length }, () => oneBucket).join(' UNION ALL ')).pluck();
       bucketsByCount.set(bands.length, statement);
     }
-    return statement.all(...bands.flatMap(({ band, hash }) => [band, hash, from, to]));
+    return statement.all(...bandHashes(bands), { from, to });
   };
   const sketchOf = db.prepare<[string], SketchRow>(
     'SELECT item_id, cluster_id, title_words, words, names, directions, signals FROM cluster_items WHERE item_id = ?',
@@ -233,17 +243,17 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // All band keys of an item in one statement (one per key count, prepared on first use): twenty
-  // single-row inserts cost more in statement overhead than in index work.
-  const addBandsByCount = new Map<number, Database.Statement<(number | string)[]>>();
+  // single-row inserts cost more in statement overhead than in index work. Time and item are bound once, by name.
+  const addBandsByCount = new Map<number, Database.Statement<unknown[]>>();
   const addBands = (itemId: string, publishedAt: number, bands: readonly { band: number; hash: number }[]) => {
     if (bands.length === 0) return;
     let statement = addBandsByCount.get(bands.length);
     if (!statement) {
-      const rows = Array.from({ length: bands.length }, () => '(?, ?, ?, ?)').join(', ');
+      const rows = Array.from({ length: bands.length }, () => '(?, ?, @at, @item)').join(', ');
       statement = db.prepare(`INSERT OR IGNORE INTO bands (band, hash, published_at, item_id) VALUES ${rows}`);
       addBandsByCount.set(bands.length, statement);
     }
-    statement.run(...bands.flatMap(({ band, hash }) => [band, hash, publishedAt, itemId]));
+    statement.run(...bandHashes(bands), { at: publishedAt, item: itemId });
   };
   const addTopics = db.prepare<[string, string]>(
     'INSERT OR IGNORE INTO cluster_topics (cluster_id, topic_id) SELECT ?, topic_id FROM item_topics WHERE item_id = ?',
