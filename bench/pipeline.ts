@@ -16,6 +16,14 @@ import { generateTexts } from './news-generator.js';
 import { atMost, cpuMs, ms, type Workload } from './table.js';
 
 const LARGE_ITEMS = 5_000;
+/**
+ * The share of the generated items that carry topic phrases: 0.1 (about 6.5 % then match a topic), or
+ * SITREP_BENCH_TOPICAL_SHARE (`SITREP_BENCH_TOPICAL_SHARE=0.5 npm run bench -- pipeline`, a feed about the war).
+ */
+const TOPICAL_SHARE = Number(process.env.SITREP_BENCH_TOPICAL_SHARE ?? 0.1);
+if (!(TOPICAL_SHARE >= 0 && TOPICAL_SHARE <= 1)) {
+  throw new Error(`bench: SITREP_BENCH_TOPICAL_SHARE must be a number from 0 to 1, not "${process.env.SITREP_BENCH_TOPICAL_SHARE}"`);
+}
 const ROUNDS = 3;
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 
@@ -32,7 +40,7 @@ function inputs(): Input[] {
       const bytes = readFileSync(join(wild, name));
       return { name, group: 'feeds-wild' as const, bytes, text: bytes.toString('utf8') };
     });
-  const texts = generateTexts(LARGE_ITEMS, 2);
+  const texts = generateTexts(LARGE_ITEMS, 2, undefined, TOPICAL_SHARE);
   const large = rssFeed({
     title: 'Generated wire',
     items: texts.map((text, i) => ({
@@ -56,6 +64,8 @@ export const pipeline: Workload = {
     let parsedItems = 0;
     let stored = 0;
     let failed = 0;
+    // Stored items that matched a topic (each is in a story).
+    let clustered = 0;
     // Where the pipeline's time goes, summed over the timed rounds.
     const stages = { parse: 0, store: 0, classify: 0 };
     // CPU time of each part of the input, parse alone and whole pipeline, summed over the timed rounds.
@@ -103,6 +113,7 @@ export const pipeline: Workload = {
         groups[input.group].full += at - inputStart;
       }
       const spent = cpuMs() - start;
+      clustered = bench.store.db.prepare<[], number>('SELECT count(*) FROM cluster_items').pluck().get()!;
       bench.close();
       return spent;
     };
@@ -139,8 +150,8 @@ export const pipeline: Workload = {
             measured: `${ms(full)} vs ${ms(baseline)}`,
             ratio: full / baseline,
             note:
-              `${all.length - 1} rss-parser files of feeds-wild + one generated ${LARGE_ITEMS}-item feed; ${parsedItems} items parsed, ` +
-              `${stored} stored, ${failed} documents rejected by sitrep; CPU time, mean of ${ROUNDS} alternating rounds, a fresh database file each round; ${breakdown}; each part on its own: ${byGroup}`,
+              `${all.length - 1} rss-parser files of feeds-wild + one generated ${LARGE_ITEMS}-item feed (${TOPICAL_SHARE * 100} % of its items about a topic); ${parsedItems} items parsed, ` +
+              `${stored} stored, ${clustered} matching a topic, ${failed} documents rejected by sitrep; CPU time, mean of ${ROUNDS} alternating rounds, a fresh database file each round; ${breakdown}; each part on its own: ${byGroup}`,
           },
           1.5,
         ),
