@@ -137,9 +137,8 @@ export function createClassifier(options: ClassifierOptions): Classifier {
   };
 
   /**
-   * Stores a matched item's topics and signals; returns its topic ids, its signals' directions, the keys of its
-   * main signals, and its folded words (for the clusterer). `replace`: drop what an earlier classification
-   * stored (a re-match).
+   * Stores a matched item's topics and signals; returns its topic ids, its signals' directions and the keys of
+   * its main signals (for the clusterer). `replace`: drop what an earlier classification stored (a re-match).
    */
   const record = (
     item: { id: string; title: string; summary: string; language: string | null; publishedAt: number },
@@ -154,7 +153,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     }
     for (const m of matches) addTopic.run(item.id, m.topicId, JSON.stringify(m.evidence));
     for (const s of found) addSignal.run(item.id, s.topicId, s.signalId, s.label, s.direction, s.weight, item.publishedAt);
-    return { topicIds, directions: found.map((s) => s.direction), signalKeys: mainSignalKeys(found), folded };
+    return { topicIds, directions: found.map((s) => s.direction), signalKeys: mainSignalKeys(found) };
   };
 
   const processNewItems = db.transaction((items: readonly NormalizedItem[]): StoryChange[] => {
@@ -166,8 +165,8 @@ export function createClassifier(options: ClassifierOptions): Classifier {
       const matched = matchItem(item);
       // A second copy of an item in the batch is in a story by then.
       if (matched.matches.length === 0 || unclassified.get(item.id) === undefined) continue;
-      const { directions, signalKeys, folded } = record(item, matched, false);
-      const { clusterId, isNewCluster } = clusterer.add({ ...item, directions, signals: signalKeys, folded }, now);
+      const { directions, signalKeys } = record(item, matched, false);
+      const { clusterId, isNewCluster } = clusterer.add({ ...item, directions, signals: signalKeys, folded: matched.folded }, now);
       let change = changes.get(clusterId);
       if (!change) {
         const before = isNewCluster ? 0 : sourcesExcept.get(clusterId, item.id)!.n;

@@ -101,19 +101,23 @@ export function sketchSignals(keys: readonly string[]): string {
 }
 
 /**
- * Whether two items report different kinds of event of one topic: both carry main signals of a topic and share
- * none of them ("M23 rebels shell Goma airport", then "M23 rebels capture Goma airport" after attacking; talks
- * scheduled, then a deal signed). Merged, the second would only add a source to the first one's alert.
+ * Whether another item (its sketched signal keys) reports a different kind of event of one topic than `a`: both
+ * carry main signals of a topic and share none of them ("M23 rebels shell Goma airport", then "M23 rebels
+ * capture Goma airport" after attacking; talks scheduled, then a deal signed). Merged, the second would only
+ * add a source to the first one's alert. `a`'s keys are split once for all its candidates.
  */
-function differentEvents(a: string, b: string): boolean {
-  if (a === '' || b === '') return false;
+function eventsDifferFrom(a: string): (b: string) => boolean {
+  if (a === '') return () => false;
   const topicOf = (key: string) => key.slice(0, key.indexOf('.'));
   const aKeys = a.split(' ');
-  const bKeys = new Set(b.split(' '));
-  const bTopics = new Set([...bKeys].map(topicOf));
-  // The topics where the two share a main signal.
-  const agreeing = new Set(aKeys.filter((key) => bKeys.has(key)).map(topicOf));
-  return aKeys.some((key) => bTopics.has(topicOf(key)) && !agreeing.has(topicOf(key)));
+  return (b) => {
+    if (b === '') return false;
+    const bKeys = new Set(b.split(' '));
+    const bTopics = new Set([...bKeys].map(topicOf));
+    // The topics where the two share a main signal.
+    const agreeing = new Set(aKeys.filter((key) => bKeys.has(key)).map(topicOf));
+    return aKeys.some((key) => bTopics.has(topicOf(key)) && !agreeing.has(topicOf(key)));
+  };
 }
 
 /**
@@ -132,8 +136,9 @@ function similarityTo(a: ItemSketch): (b: ItemSketch) => number {
   const aAll = new Set(a.all);
   const aTitle = new Set(a.title);
   const opposite = (x: string, y: string) => (x === 'e' && y === 'd') || (x === 'd' && y === 'e');
+  const differentEvent = eventsDifferFrom(a.signals);
   return (b) => {
-    if (opposite(a.directions, b.directions) || differentEvents(a.signals, b.signals)) return 0;
+    if (opposite(a.directions, b.directions) || differentEvent(b.signals)) return 0;
     // "Clashes in Walikale" and "Clashes in Masisi": each names something the other never mentions.
     if (a.names.some((n) => !b.all.includes(n)) && b.names.some((n) => !aAll.has(n))) return 0;
     const titleShared = countIn(b.title, aTitle);
@@ -201,6 +206,16 @@ function bandHashes(bands: readonly { band: number; hash: number }[]): number[] 
   return values;
 }
 
+/** A statement for each count of band keys, prepared on first use (an item has up to twenty keys). */
+function byKeyCount<S>(prepare: (count: number) => S): (count: number) => S {
+  const prepared = new Map<number, S>();
+  return (count) => {
+    let statement = prepared.get(count);
+    if (statement === undefined) prepared.set(count, (statement = prepare(count)));
+    return statement;
+  };
+}
+
 type SketchRow = { item_id: string; cluster_id: string; title_words: string; words: string; names: string; directions: string; signals: string };
 const split = (s: string): string[] => (s ? s.split(' ') : []);
 
@@ -209,21 +224,16 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
   const { windowMs, bucketLimit, verifyLimit, titlePlan, allPlan } = { ...DEFAULTS, ...options };
 
   if (!Number.isSafeInteger(bucketLimit) || bucketLimit < 1) throw new Error(`cluster: bucketLimit must be a positive integer, not ${bucketLimit}`);
-  // The items in all of an item's buckets in one statement (one per key count, prepared on first use): twenty
-  // lookups cost about twice as much one by one. Each bucket keeps its own limit, newest first: when a bucket
-  // is crowded, the reports closest to a fresh item are the recent ones. The limit is written into the SQL:
-  // bound as a parameter it made each lookup about 5x slower. The window is bound once, by name.
-  const bucketsByCount = new Map<number, Database.Statement<unknown[], string>>();
-  const bucketMembers = (bands: readonly { band: number; hash: number }[], from: number, to: number): string[] => {
-    if (bands.length === 0) return [];
-    let statement = bucketsByCount.get(bands.length);
-    if (!statement) {
-      const oneBucket = `SELECT * FROM (SELECT item_id FROM bands WHERE band = ? AND hash = ? AND published_at BETWEEN @from AND @to ORDER BY published_at DESC LIMIT ${bucketLimit})`;
-      statement = db.prepare<unknown[], string>(Array.from({ length: bands.length }, () => oneBucket).join(' UNION ALL ')).pluck();
-      bucketsByCount.set(bands.length, statement);
-    }
-    return statement.all(...bandHashes(bands), { from, to });
-  };
+  // The items in all of an item's buckets in one statement: twenty lookups cost about twice as much one by one.
+  // Each bucket keeps its own limit, newest first: when a bucket is crowded, the reports closest to a fresh item
+  // are the recent ones. The limit is written into the SQL: bound as a parameter it made each lookup about 5x
+  // slower. The window is bound once, by name.
+  const bucketsStatement = byKeyCount((count) => {
+    const oneBucket = `SELECT * FROM (SELECT item_id FROM bands WHERE band = ? AND hash = ? AND published_at BETWEEN @from AND @to ORDER BY published_at DESC LIMIT ${bucketLimit})`;
+    return db.prepare<unknown[], string>(Array.from({ length: count }, () => oneBucket).join(' UNION ALL ')).pluck();
+  });
+  const bucketMembers = (bands: readonly { band: number; hash: number }[], from: number, to: number): string[] =>
+    bands.length === 0 ? [] : bucketsStatement(bands.length).all(...bandHashes(bands), { from, to });
   const sketchOf = db.prepare<[string], SketchRow>(
     'SELECT item_id, cluster_id, title_words, words, names, directions, signals FROM cluster_items WHERE item_id = ?',
   );
@@ -242,18 +252,13 @@ export function createClusterer(db: Database.Database, options: ClusterOptions =
     `INSERT INTO cluster_items (item_id, cluster_id, feed_id, published_at, added_at, title_words, words, names, directions, signals, bands)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  // All band keys of an item in one statement (one per key count, prepared on first use): twenty
-  // single-row inserts cost more in statement overhead than in index work. Time and item are bound once, by name.
-  const addBandsByCount = new Map<number, Database.Statement<unknown[]>>();
+  // All band keys of an item in one statement: twenty single-row inserts cost more in statement overhead than in
+  // index work. Time and item are bound once, by name.
+  const addBandsStatement = byKeyCount((count) =>
+    db.prepare<unknown[]>(`INSERT OR IGNORE INTO bands (band, hash, published_at, item_id) VALUES ${Array.from({ length: count }, () => '(?, ?, @at, @item)').join(', ')}`),
+  );
   const addBands = (itemId: string, publishedAt: number, bands: readonly { band: number; hash: number }[]) => {
-    if (bands.length === 0) return;
-    let statement = addBandsByCount.get(bands.length);
-    if (!statement) {
-      const rows = Array.from({ length: bands.length }, () => '(?, ?, @at, @item)').join(', ');
-      statement = db.prepare(`INSERT OR IGNORE INTO bands (band, hash, published_at, item_id) VALUES ${rows}`);
-      addBandsByCount.set(bands.length, statement);
-    }
-    statement.run(...bandHashes(bands), { at: publishedAt, item: itemId });
+    if (bands.length > 0) addBandsStatement(bands.length).run(...bandHashes(bands), { at: publishedAt, item: itemId });
   };
   const addTopics = db.prepare<[string, string]>(
     'INSERT OR IGNORE INTO cluster_topics (cluster_id, topic_id) SELECT ?, topic_id FROM item_topics WHERE item_id = ?',
