@@ -1,24 +1,13 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { decodeFeedBytes } from '../../src/ingest/decode.js';
 import { PARSE_FAILURE_FORMS, parseFeedText } from '../../src/ingest/parse.js';
 import { parseFeed } from '../../src/ingest/parse-feed.js';
 import type { ParseOutcome } from '../../src/ingest/feed-result.js';
+import { FEEDS_WILD, listFiles } from './xml-corpus.js';
 
-// The corpus described in /work/shared/feeds-wild/BASELINE.md (2,748 feeds from eight parsers' test suites).
-const CORPUS = process.env.FEEDS_WILD_DIR ?? '/work/shared/feeds-wild';
 const FETCHED_AT = Date.parse('2025-06-01T12:00:00Z');
-
-function listFeeds(dir: string): string[] {
-  const files: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) files.push(...listFeeds(path));
-    else if (!/\.(md|json)$/i.test(name)) files.push(path);
-  }
-  return files;
-}
 
 /** feedparser's http_* cases simulate the HTTP Content-Type in a `Header:` line of their leading comment. */
 function simulatedContentType(path: string, bytes: Uint8Array): string | null {
@@ -40,7 +29,7 @@ describe('the feeds-wild corpus', () => {
     process.on('unhandledRejection', onStray);
     process.on('uncaughtException', onStray);
     try {
-      const files = listFeeds(CORPUS);
+      const files = listFiles(FEEDS_WILD);
       // Parsing is CPU-bound, so a small bound is plenty; it only overlaps file reads with parsing.
       let next = 0;
       const worker = async () => {
@@ -49,10 +38,10 @@ describe('the feeds-wild corpus', () => {
           const bytes = new Uint8Array(readFileSync(file));
           try {
             const contentType = simulatedContentType(file, bytes);
-            const outcome = await parseFeed(bytes, { feedId: relative(CORPUS, file), contentType, fetchedAt: FETCHED_AT });
+            const outcome = await parseFeed(bytes, { feedId: relative(FEEDS_WILD, file), contentType, fetchedAt: FETCHED_AT });
             const decoded = decodeFeedBytes(bytes, contentType);
             const parsed = decoded === 'too-large' ? { ok: false as const } : await parseFeedText(decoded.text);
-            results.push({ file: relative(CORPUS, file), outcome, parsedItems: parsed.ok ? parsed.feed.items.length : 0 });
+            results.push({ file: relative(FEEDS_WILD, file), outcome, parsedItems: parsed.ok ? parsed.feed.items.length : 0 });
           } catch (error) {
             escaped.push({ file, error });
           }
@@ -127,7 +116,7 @@ describe('the feeds-wild corpus', () => {
   });
 
   it('reads the mislabelled node-feedparser/mediacontent-dupes.xml as UTF-8 (© not Â©)', () => {
-    const bytes = new Uint8Array(readFileSync(join(CORPUS, 'node-feedparser/mediacontent-dupes.xml')));
+    const bytes = new Uint8Array(readFileSync(join(FEEDS_WILD, 'node-feedparser/mediacontent-dupes.xml')));
     const decoded = decodeFeedBytes(bytes, null);
     if (decoded === 'too-large') throw new Error('mediacontent-dupes.xml is small');
     const { text, encoding } = decoded;
