@@ -9,7 +9,7 @@ import { foldField, foldText, htmlToText } from './fold.js';
 import type { MatchInput } from './matcher.js';
 import { buildTermIndex } from './term-index.js';
 import { createTermTable } from './term-table.js';
-import { wordSpans, type WordSpans } from './words.js';
+import { APOSTROPHE, wordSpans, type WordSpans } from './words.js';
 
 /** Which way a signal moves the situation. */
 export type SignalDirection = 'escalating' | 'de-escalating' | 'neutral';
@@ -120,7 +120,6 @@ const CLAIMS = new Set(['claim', 'claims', 'report', 'reports', 'accusation', 'a
 const CLAUSE_WORDS = new Set(['as', 'while', 'but', 'and', 'after', 'before', 'since', 'when', 'though', 'although', 'whereas', 'mais', 'et', 'alors', 'tandis', 'apres', 'avant', 'lorsque', 'quand', 'pendant']);
 // Punctuation between two words that ends a clause (quotes and brackets do not: 'denies M23 "captured" Goma').
 const CLAUSE_END_RE = /[,;:.!?|]/;
-const APOSTROPHE = 0x27;
 const N = 0x6e;
 
 /** Whether a term word is a denial ("Rwanda denies", "dement*"): a signal listing one reads denials as its news. */

@@ -25,7 +25,8 @@ export type WordSpans = {
 // French elided articles and pronouns (l'AFC, d'Doha, qu'elle) and the English possessive ('s).
 const ELISION = new Set(['l', 'd', 'j', 'm', 'n', 's', 't', 'c', 'qu', 'jusqu', 'lorsqu', 'puisqu', 'quoiqu']);
 const LETTER_RE = /[\p{L}\p{N}]/u;
-const APOSTROPHE = 0x27;
+/** The folded apostrophe (foldText turns every other form into it). */
+export const APOSTROPHE = 0x27;
 const S = 0x73;
 const U = 0x75;
 const I = 0x69;
