@@ -196,7 +196,7 @@ function overlap(shared: number, sizeA: number, sizeB: number): number {
   return union === 0 ? 0 : shared / union;
 }
 
-/** Band keys as the positional parameters of the statements above: band, hash, band, hash, … */
+/** Band keys as the positional parameters of the bucket lookup and the band insert (createClusterer): band, hash, band, hash, … */
 function bandHashes(bands: readonly { band: number; hash: number }[]): number[] {
   const values = new Array<number>(bands.length * 2);
   for (let k = 0; k < bands.length; k++) {
