@@ -92,18 +92,23 @@ const fromWindows1252 = (c: string): string => {
   const mapped = WINDOWS_1252_C1[c.charCodeAt(0) - 0x80]!;
   return mapped === '\u0000' ? '' : mapped;
 };
-// Anything collapseWhitespace would change: zero-width, control or C1 characters, whitespace other than a
-// single plain space (\s covers NBSP in JavaScript), or whitespace at either end.
+// A character collapseWhitespace would change: a control or C1 character, a zero-width one, or whitespace other
+// than the plain space (JavaScript's \s: tab to carriage return, NBSP, U+1680, U+2000–U+200A, the line and
+// paragraph separators, U+202F, U+205F, U+3000 and U+FEFF).
 // eslint-disable-next-line no-control-regex -- as CONTROL_RE
-const NEEDS_COLLAPSE_RE = /[\u200B-\u200D\uFEFF\u0000-\u0008\u000E-\u001F\u007F-\u009F]|[^\S ]|\s\s|^\s|\s$/;
+const CHANGED_CHARACTER_RE = /[\u0000-\u001F\u007F-\u00A0\u1680\u2000-\u200D\u2028\u2029\u202F\u205F\u3000\uFEFF]/;
+const SPACE = 0x20;
 
 /**
  * Collapses runs of whitespace (incl. NBSP and zero-width characters) into single spaces and trims; drops
  * control characters and reads C1 ones as Windows-1252.
  */
 export function collapseWhitespace(text: string): string {
-  // Most fields are already clean (single plain spaces, nothing at the ends): one test instead of two rewrites.
-  if (!NEEDS_COLLAPSE_RE.test(text)) return text;
+  // Most fields are already clean (single plain spaces, nothing at the ends): a few tests instead of the rewrites.
+  // One character class and a search for two spaces cost about half of one expression with their alternatives.
+  const clean =
+    !CHANGED_CHARACTER_RE.test(text) && !text.includes('  ') && text.charCodeAt(0) !== SPACE && text.charCodeAt(text.length - 1) !== SPACE;
+  if (clean) return text;
   return text
     .replace(/[\u200B-\u200D\uFEFF]/g, '')
     .replace(CONTROL_RE, '')

@@ -23,6 +23,19 @@ describe('collapseWhitespace', () => {
     ];
     for (const [input, expected] of cases) expect(collapseWhitespace(input), JSON.stringify(input)).toBe(expected);
   });
+
+  it('leaves text as it is only when rewriting it would change nothing, for every character', () => {
+    // Two trailing spaces always take the rewrite, and the rewrite trims them: text returned unchanged by the
+    // quick check must come out of the rewrite the same.
+    const missed: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const c = String.fromCharCode(code);
+      for (const text of [`a${c}b`, `${c}b`, `a${c}`, `a ${c}b`]) {
+        if (collapseWhitespace(text) !== collapseWhitespace(`${text}  `)) missed.push(`U+${code.toString(16).padStart(4, '0')} in ${JSON.stringify(text)}`);
+      }
+    }
+    expect(missed).toEqual([]);
+  });
 });
 
 describe('htmlToText', () => {
