@@ -117,6 +117,19 @@ export function collapseWhitespace(text: string): string {
     .trim();
 }
 
+// A character beyond Latin-1 (a plain class without the u flag; for one-byte text V8 answers without reading it).
+const BEYOND_LATIN1_RE = /[\u0100-\uFFFF]/;
+
+/**
+ * The same text in V8's one-byte form when it holds nothing beyond Latin-1 (the latin1 round trip is then
+ * lossless), else the text itself. A document with one character beyond Latin-1 anywhere is two-byte, and so is
+ * every string cut from it, however plain; after the word scan has read such text, its optimized code read every
+ * text about 2.4x slower (bench/NOTES.md, 2026-11-30). Normalize makes item text one-byte once.
+ */
+export function compactText(text: string): string {
+  return BEYOND_LATIN1_RE.test(text) ? text : Buffer.from(text, 'latin1').toString('latin1');
+}
+
 /** Cuts text to at most `max` characters at a word boundary, adding an ellipsis when it cut. */
 export function truncateAtWord(text: string, max: number): string {
   if (text.length <= max) return text;

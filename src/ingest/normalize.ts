@@ -5,7 +5,7 @@
 import { hash } from 'node:crypto';
 import type { NormalizedItem } from './item.js';
 import type { ParsedFeed } from './parse.js';
-import { collapseWhitespace, flattenLink, flattenText, htmlToText, truncateAtWord } from './feed-text.js';
+import { collapseWhitespace, compactText, flattenLink, flattenText, htmlToText, truncateAtWord } from './feed-text.js';
 import { parseFeedDate } from './feed-date.js';
 
 /** What normalizing needs to know beyond the document itself. */
@@ -99,8 +99,8 @@ function normalizeOne(
     id: stableId(ctx.feedId, key),
     feedId: ctx.feedId,
     url,
-    title,
-    summary,
+    title: compactText(title),
+    summary: compactText(summary),
     language: languageTag(flattenText(raw['dc:language'])) ?? languageTag(xmlLangAttribute(raw.attributes)) ?? fallbackLanguage,
     publishedAt,
     publishedAtEstimated,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collapseWhitespace, htmlToText } from '../../src/ingest/feed-text.js';
+import { collapseWhitespace, compactText, htmlToText } from '../../src/ingest/feed-text.js';
 
 describe('collapseWhitespace', () => {
   it('collapses every kind of whitespace run into one space and trims', () => {
@@ -49,5 +49,24 @@ describe('htmlToText', () => {
       ['x < y', 'x < y'],
     ];
     for (const [input, expected] of cases) expect(htmlToText(input), JSON.stringify(input)).toBe(expected);
+  });
+});
+
+describe('compactText', () => {
+  // Cut from a string holding a character beyond Latin-1, as item text is cut from such a document.
+  const cutFromTwoByteDocument = (text: string) => `\u20AC${text}`.slice(1);
+
+  it('keeps every Latin-1 character of text cut from a two-byte document', () => {
+    const latin1 = Array.from({ length: 256 }, (_, code) => String.fromCharCode(code)).join('');
+    expect(compactText(cutFromTwoByteDocument(latin1))).toBe(latin1);
+    expect(compactText(cutFromTwoByteDocument('Les rebelles du M23 à Goma, « cessez-le-feu » rompu'))).toBe(
+      'Les rebelles du M23 à Goma, « cessez-le-feu » rompu',
+    );
+  });
+
+  it('returns text holding a character beyond Latin-1 as it is', () => {
+    for (const text of ['Goma’s airport', 'Cessez\u2010le\u2010feu', 'œuvre', 'M23 \u{1F4F0}', 'Киншаса', '\uD800 lone surrogate']) {
+      expect(compactText(text)).toBe(text);
+    }
   });
 });
