@@ -32,12 +32,30 @@ export type TopicMatcher = {
 
 type Hit = { field: MatchField; start: number };
 type FieldChoice = 'title' | 'summary' | 'any';
-type Group = { kind: 'terms'; ids: number[] } | { kind: 'topic'; index: number };
+/**
+ * A rule's group of terms, or a #topic reference (no ids, the topic's index). One shape for both: the
+ * evaluation reads every group, and two shapes there made its optimized code fall back each time the
+ * other one came by (a "wrong map" deoptimization, and a 25–45 ms recompile, in every bench round).
+ */
+type Group = { kind: 'terms' | 'topic'; ids: number[]; index: number };
 type Rule = { groups: Group[]; near: number | null; unless: number[]; unlessNear: number | null; strong: boolean; field: FieldChoice };
-/** What one item's hits say about one topic: its hit terms per list, in order of first occurrence. */
-/** Whether an `unlessNear` marker takes a hit of a rule away ("truce" in "Gaza truce"); null when no marker is hit. */
-type Claimed = ((id: number, hit: Hit) => boolean) | null;
-type TopicState = { strong: number[]; terms: number[]; vetoed: boolean; rules: { groups: number[][]; vetoed: boolean; claimed: Claimed }[] };
+/** A hit of an `unlessNear` marker ("Gaza" in "Gaza truce"), with the position of its last word. */
+type Marker = { field: MatchField; start: number; end: number };
+/**
+ * What the evaluation reads of the item being matched: a term was hit when its stamp equals `epoch`, and
+ * `order` numbers the hit terms by first occurrence; `byTerm` holds each hit term's hits in text order. The
+ * `found*` arrays are scratch for one rule at a time (its hits, group after group; `foundEnds[g]` ends group g).
+ */
+type ItemHits = {
+  epoch: number;
+  stamp: Uint32Array;
+  order: Int32Array;
+  byTerm: Map<number, Hit[]>;
+  termLength: readonly number[];
+  foundIds: number[];
+  foundHits: Hit[];
+  foundEnds: number[];
+};
 type Compiled = {
   info: TopicInfo;
   strong: number[];
@@ -70,7 +88,7 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
       groups: rule.all.map((group): Group => {
         const ref = group.find((term) => term.startsWith('#'));
         if (ref && group.length > 1) throw new Error(`topics: "${ref}" must be alone in its group`);
-        return ref ? { kind: 'topic', index: topicIndex(ref.slice(1)) } : { kind: 'terms', ids: ids(group) };
+        return ref ? { kind: 'topic', ids: [], index: topicIndex(ref.slice(1)) } : { kind: 'terms', ids: ids(group), index: -1 };
       }),
       near: rule.near ?? null,
       unless: ids(rule.unless ?? []),
@@ -128,6 +146,16 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
   const hitFields: MatchField[] = [];
   let distinct = 0;
   let field: MatchField = 'title';
+  const itemHits: ItemHits = {
+    epoch,
+    stamp: termStamp,
+    order: termOrder,
+    byTerm: new Map(),
+    termLength,
+    foundIds: [],
+    foundHits: [],
+    foundEnds: [],
+  };
 
   const candidate = (t: number) => {
     if (topicStamp[t] === epoch) return;
@@ -168,33 +196,21 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
     index.scan(item.summary, onHit);
     if (candidates.length === 0) return [];
 
-    const hits = new Map<number, Hit[]>();
-    hitIds.forEach((id, k) => {
-      const hit = { field: hitFields[k]!, start: hitStarts[k]! };
-      const list = hits.get(id);
+    const byTerm = new Map<number, Hit[]>();
+    for (let k = 0; k < hitIds.length; k++) {
+      const hit: Hit = { field: hitFields[k]!, start: hitStarts[k]! };
+      const list = byTerm.get(hitIds[k]!);
       if (list) list.push(hit);
-      else hits.set(id, [hit]);
-    });
-    // The hit terms of a list in the order the text first showed them, which is the order of the evidence.
-    const hitOf = (list: readonly number[]) => list.filter((id) => termStamp[id] === epoch).sort((a, b) => termOrder[a]! - termOrder[b]!);
-    const anyHit = (list: readonly number[]) => list.some((id) => termStamp[id] === epoch);
+      else byTerm.set(hitIds[k]!, [hit]);
+    }
+    itemHits.epoch = epoch;
+    itemHits.byTerm = byTerm;
 
     // Dependency order: a topic named as #id is decided before the topics whose rules name it.
     candidates.sort((a, b) => compiled[a]!.rank - compiled[b]!.rank);
     const own = new Map<number, Evidence[]>();
     for (const t of candidates) {
-      const topic = compiled[t]!;
-      const state: TopicState = {
-        strong: hitOf(topic.strong),
-        terms: hitOf(topic.terms),
-        vetoed: anyHit(topic.unless),
-        rules: topic.rules.map((rule) => {
-          const groups = rule.groups.map((g) => (g.kind === 'terms' ? hitOf(g.ids) : []));
-          if (rule.unlessNear === null) return { groups, vetoed: anyHit(rule.unless), claimed: null };
-          return { groups, vetoed: false, claimed: claimedNear(rule.unlessNear, hitOf(rule.unless), hits, termLength) };
-        }),
-      };
-      const evidence = evaluate(topic, state, hits, own, table.texts);
+      const evidence = evaluate(compiled[t]!, itemHits, own, table.texts);
       if (evidence) own.set(t, evidence);
     }
     return withImplied(compiled, own);
@@ -207,20 +223,47 @@ export function compileTopics(file: TopicsFile): TopicMatcher {
   };
 }
 
+/** The terms of `list` the item hit, in the order the text first showed them (the order of the evidence). */
+function hitTerms(list: readonly number[], item: ItemHits): number[] {
+  const found: number[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const id = list[i]!;
+    if (item.stamp[id] !== item.epoch) continue;
+    // Insertion by first occurrence: lists are a few terms long. Stable, as the sort it replaces.
+    let at = found.length;
+    while (at > 0 && item.order[found[at - 1]!]! > item.order[id]!) at--;
+    found.splice(at, 0, id);
+  }
+  return found;
+}
+
+function anyTermHit(list: readonly number[], item: ItemHits): boolean {
+  for (let i = 0; i < list.length; i++) if (item.stamp[list[i]!] === item.epoch) return true;
+  return false;
+}
+
+/** The hits of a rule's `unlessNear` markers, or null when none is hit. */
+function markersOf(rule: Rule, item: ItemHits): Marker[] | null {
+  const markers: Marker[] = [];
+  for (const id of hitTerms(rule.unless, item)) {
+    for (const hit of item.byTerm.get(id)!) markers.push({ field: hit.field, start: hit.start, end: hit.start + item.termLength[id]! - 1 });
+  }
+  return markers.length === 0 ? null : markers;
+}
+
 /**
- * For a rule with `unlessNear`: which of its hits lie within `near` words of an unless marker, in the same
+ * For a rule with `unlessNear`: whether this hit lies within `near` words of an unless marker, in the same
  * field. The marker qualifies those words ("Gaza ceasefire"), so they do not count for the rule, while the
  * same words elsewhere in the story still do ("As Gaza truce holds, Congo's ceasefire frays"). Distance runs
  * from the end of one term to the start of the other (1: next to each other), so a long term
  * ("cessez-le-feu à Gaza") is as near as a short one ("trêve à Gaza").
  */
-function claimedNear(near: number, unlessIds: readonly number[], hits: Map<number, Hit[]>, termLength: readonly number[]): Claimed {
-  const markers = unlessIds.flatMap((id) => hits.get(id)!.map((hit) => ({ ...hit, end: hit.start + termLength[id]! - 1 })));
-  if (markers.length === 0) return null;
-  return (id, hit) => {
-    const end = hit.start + termLength[id]! - 1;
-    return markers.some((m) => m.field === hit.field && (m.start > end ? m.start - end : hit.start - m.end) <= near);
-  };
+function isClaimed(markers: readonly Marker[], near: number, id: number, hit: Hit, termLength: readonly number[]): boolean {
+  const end = hit.start + termLength[id]! - 1;
+  for (const m of markers) {
+    if (m.field === hit.field && (m.start > end ? m.start - end : hit.start - m.end) <= near) return true;
+  }
+  return false;
 }
 
 /** Lists of numbers as one typed array: list i is `values[start[i]] … values[start[i + 1] - 1]`. */
@@ -231,71 +274,92 @@ function flatten(lists: readonly number[][]): { start: Int32Array; values: Int32
 }
 
 /** Evidence when the topic matches on its own terms and rules, else null. */
-function evaluate(
-  topic: Compiled,
-  state: TopicState,
-  hits: Map<number, Hit[]>,
-  own: Map<number, Evidence[]>,
-  termText: readonly string[],
-): Evidence[] | null {
+function evaluate(topic: Compiled, item: ItemHits, own: Map<number, Evidence[]>, termText: readonly string[]): Evidence[] | null {
   // Evidence as numbers (term id × 2 + field) until the end: cheap to collect and to deduplicate.
   const keys = new Set<number>();
-  const add = (id: number) => {
-    for (const hit of hits.get(id)!) keys.add(evidenceKey(id, hit.field));
-  };
-  for (const id of state.strong) add(id);
-  if (!state.vetoed) for (const id of state.terms) add(id);
-  topic.rules.forEach((rule, r) => {
-    const ruleState = state.rules[r]!;
-    if ((state.vetoed && !rule.strong) || ruleState.vetoed) return;
-    ruleHits(rule, ruleState.groups, hits, own, keys, ruleState.claimed);
-  });
+  addEvidence(keys, hitTerms(topic.strong, item), item);
+  const vetoed = anyTermHit(topic.unless, item);
+  if (!vetoed) addEvidence(keys, hitTerms(topic.terms, item), item);
+  for (const rule of topic.rules) {
+    if (vetoed && !rule.strong) continue;
+    if (rule.unlessNear === null) {
+      if (!anyTermHit(rule.unless, item)) ruleHits(rule, item, own, keys, null, 0);
+    } else {
+      ruleHits(rule, item, own, keys, markersOf(rule, item), rule.unlessNear);
+    }
+  }
   if (keys.size === 0) return null;
   return [...keys].map((key) => ({ term: termText[key >> 1]!, field: key & 1 ? 'summary' : 'title' }));
 }
 
+/** Adds every hit of these terms to `keys`. */
+function addEvidence(keys: Set<number>, ids: readonly number[], item: ItemHits): void {
+  for (const id of ids) for (const hit of item.byTerm.get(id)!) keys.add(evidenceKey(id, hit.field));
+}
+
 const evidenceKey = (id: number, field: MatchField): number => (id << 1) | (field === 'summary' ? 1 : 0);
 
-/** Adds to `keys` the evidence of a rule when it fires; false when some group has no hit (or none near). */
-function ruleHits(
-  rule: Rule,
-  groupIds: readonly (number[] | undefined)[],
-  hits: Map<number, Hit[]>,
-  own: Map<number, Evidence[]>,
-  keys: Set<number>,
-  claimed: Claimed,
-): boolean {
-  const perGroup: [number, Hit][][] = [];
-  for (const [g, group] of rule.groups.entries()) {
+/**
+ * Adds to `keys` the evidence of a rule when it fires; false when some group has no hit (or none near).
+ * Hits within `markerNear` words of a marker do not count (`markers` null: no marker hit).
+ */
+function ruleHits(rule: Rule, item: ItemHits, own: Map<number, Evidence[]>, keys: Set<number>, markers: Marker[] | null, markerNear: number): boolean {
+  const { foundIds, foundHits, foundEnds } = item;
+  foundIds.length = foundHits.length = foundEnds.length = 0;
+  for (const group of rule.groups) {
     if (group.kind === 'topic') {
       if (!own.has(group.index)) return false;
       continue;
     }
-    const found: [number, Hit][] = [];
-    for (const id of groupIds[g] ?? []) {
-      for (const hit of hits.get(id)!) {
-        if ((rule.field === 'any' || rule.field === hit.field) && !claimed?.(id, hit)) found.push([id, hit]);
+    const before = foundIds.length;
+    for (const id of hitTerms(group.ids, item)) {
+      for (const hit of item.byTerm.get(id)!) {
+        if (rule.field !== 'any' && rule.field !== hit.field) continue;
+        if (markers !== null && isClaimed(markers, markerNear, id, hit, item.termLength)) continue;
+        foundIds.push(id);
+        foundHits.push(hit);
       }
     }
-    if (found.length === 0) return false;
-    perGroup.push(found);
+    if (foundIds.length === before) return false;
+    foundEnds.push(foundIds.length);
   }
   if (rule.near === null) {
-    for (const group of perGroup) for (const [id, hit] of group) keys.add(evidenceKey(id, hit.field));
+    for (let k = 0; k < foundIds.length; k++) keys.add(evidenceKey(foundIds[k]!, foundHits[k]!.field));
     return true;
   }
-  const near = rule.near;
-  // Keep the hits that lie in some window of `near` words holding one hit of every group, in one field.
+  // Keep the hits that lie in some window of `near` words holding one hit of every group, in one field: each
+  // hit in turn anchors a window starting at it.
   let fired = false;
-  for (const group of perGroup) {
-    for (const [, anchor] of group) {
-      const inWindow = perGroup.map((g) => g.filter(([, h]) => h.field === anchor.field && h.start >= anchor.start && h.start - anchor.start <= near));
-      if (!inWindow.every((g) => g.length > 0)) continue;
-      fired = true;
-      for (const g of inWindow) for (const [id, hit] of g) keys.add(evidenceKey(id, hit.field));
+  for (let a = 0; a < foundHits.length; a++) {
+    const anchor = foundHits[a]!;
+    if (!everyGroupInWindow(foundHits, foundEnds, anchor, rule.near)) continue;
+    fired = true;
+    for (let k = 0; k < foundHits.length; k++) {
+      if (inWindow(foundHits[k]!, anchor, rule.near)) keys.add(evidenceKey(foundIds[k]!, foundHits[k]!.field));
     }
   }
   return fired;
+}
+
+function inWindow(hit: Hit, anchor: Hit, near: number): boolean {
+  return hit.field === anchor.field && hit.start >= anchor.start && hit.start - anchor.start <= near;
+}
+
+/** Whether each group (`hits` up to `ends[0]`, then to `ends[1]`, …) has a hit in the window `anchor` starts. */
+function everyGroupInWindow(hits: readonly Hit[], ends: readonly number[], anchor: Hit, near: number): boolean {
+  let k = 0;
+  for (const end of ends) {
+    let any = false;
+    for (; k < end; k++) {
+      if (inWindow(hits[k]!, anchor, near)) {
+        any = true;
+        k = end;
+        break;
+      }
+    }
+    if (!any) return false;
+  }
+  return true;
 }
 
 /** Own matches plus the topics they imply (transitively), in file order; implied topics borrow the evidence. */
