@@ -52,31 +52,41 @@ const BLOCK_ELEMENTS = new Set([
 // `/` or `>`. Any other ("x<y\" & Co", "<3", "<100 dead") is the text's own and is kept.
 const LITERAL_LT_RE = /<(?![/!?]|[A-Za-z][\w:.-]*(?:[\s/>]|$))/g;
 
+// htmlToText's output so far and how many dropped elements are open. Module state and one parser for every call
+// rather than a parser with closures per call: htmlToText is synchronous and never nested, and callbacks made per
+// call lost their optimized code at every full collection (bench/NOTES.md).
+let textOut = '';
+let dropping = 0;
+const htmlTextParser = new HtmlParser(
+  {
+    onopentag(name) {
+      if (DROPPED_ELEMENTS.has(name)) dropping += 1;
+      else if (BLOCK_ELEMENTS.has(name)) textOut += ' ';
+    },
+    onclosetag(name) {
+      if (DROPPED_ELEMENTS.has(name)) dropping = Math.max(0, dropping - 1);
+      else if (BLOCK_ELEMENTS.has(name)) textOut += ' ';
+    },
+    ontext(text) {
+      if (dropping === 0) textOut += text;
+    },
+  },
+  { decodeEntities: true, lowerCaseTags: true },
+);
+
 /** Plain text from an HTML fragment: tags removed, script/style contents dropped, entities decoded, whitespace collapsed. */
 export function htmlToText(input: string): string {
   if (!/[<&]/.test(input)) return collapseWhitespace(input);
   const html = input.includes('<') ? input.replace(LITERAL_LT_RE, '&lt;') : input;
-  let out = '';
-  let dropping = 0;
-  const parser = new HtmlParser(
-    {
-      onopentag(name) {
-        if (DROPPED_ELEMENTS.has(name)) dropping += 1;
-        else if (BLOCK_ELEMENTS.has(name)) out += ' ';
-      },
-      onclosetag(name) {
-        if (DROPPED_ELEMENTS.has(name)) dropping = Math.max(0, dropping - 1);
-        else if (BLOCK_ELEMENTS.has(name)) out += ' ';
-      },
-      ontext(text) {
-        if (dropping === 0) out += text;
-      },
-    },
-    { decodeEntities: true, lowerCaseTags: true },
-  );
-  parser.write(html);
-  parser.end();
-  return collapseWhitespace(out);
+  textOut = '';
+  dropping = 0;
+  try {
+    // Resets the parser, then reads the whole fragment.
+    htmlTextParser.parseComplete(html);
+    return collapseWhitespace(textOut);
+  } finally {
+    textOut = '';
+  }
 }
 
 // Control characters other than whitespace (BEL, ESC, backspace, DEL): in a title they would ring the

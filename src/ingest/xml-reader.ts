@@ -45,207 +45,231 @@ export function readXml(text: string): XmlObject | null {
 /** An element being read: what xml2js keeps on its object until the close tag, kept aside instead. */
 type Frame = { name: string; text: string; cdata: boolean; attributes: XmlObject | null; node: XmlObject | null };
 
-function read(text: string): XmlObject {
-  // frames[0..depth) are the open elements, reused from one element to the next.
-  const frames: Frame[] = [];
-  let depth = 0;
-  let result: XmlObject | null = null;
-  let sawRoot = false;
-  let sawDoctype = false;
-  // Where the last complete construct ended: each one must start right there, so nothing the
-  // tokenizer skips silently (`</>`, a stray `<`, an unterminated construct at the end) goes unseen.
-  let consumed = 0;
-  // The open tag being read: its name, where its last part ended, its attributes so far.
-  let tagName = '';
-  let tagAt = 0;
-  let attributes: XmlObject | null = null;
-  let attributeName = '';
-  let attributeNameEnd = 0;
-  let valueStart = -1;
-  let valueEnd = -1;
+// The document being read and the reader's state. Module state rather than a closure per document: reading is
+// synchronous and never nested, and V8 keeps the optimized code of a closure only while some closure of it is
+// alive, so callbacks made per document were compiled again after every full collection (bench/NOTES.md).
+let text = '';
+// frames[0..depth) are the open elements, reused from one element to the next (and one document to the next).
+const frames: Frame[] = [];
+let depth = 0;
+let result: XmlObject | null = null;
+let sawRoot = false;
+let sawDoctype = false;
+// Where the last complete construct ended: each one must start right there, so nothing the
+// tokenizer skips silently (`</>`, a stray `<`, an unterminated construct at the end) goes unseen.
+let consumed = 0;
+// The open tag being read: its name, where its last part ended, its attributes so far.
+let tagName = '';
+let tagAt = 0;
+let attributes: XmlObject | null = null;
+let attributeName = '';
+let attributeNameEnd = 0;
+let valueStart = -1;
+let valueEnd = -1;
 
-  const spacesOnly = (from: number, to: number): boolean => {
-    for (let i = from; i < to; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
-    }
-    return true;
-  };
-
-  const open = (): void => {
-    const frame = frames[depth];
-    if (frame === undefined) {
-      frames.push({ name: tagName, text: '', cdata: false, attributes, node: null });
-    } else {
-      frame.name = tagName;
+function read(document: string): XmlObject {
+  text = document;
+  depth = 0;
+  result = null;
+  sawRoot = sawDoctype = false;
+  consumed = tagAt = attributeNameEnd = 0;
+  tagName = attributeName = '';
+  attributes = null;
+  valueStart = valueEnd = -1;
+  try {
+    const tokenizer = new Tokenizer(
+      // Entities are decoded here with sax's rules, not by the tokenizer (whose decoder maps &#x80; to €).
+      { xmlMode: true, decodeEntities: false },
+      CALLBACKS,
+    );
+    tokenizer.write(text);
+    tokenizer.end();
+    // Only whitespace, comments and processing instructions may follow the root, all of them complete.
+    if (result === null || depth > 0 || consumed !== text.length) throw GIVE_UP;
+    return result;
+  } finally {
+    // Nothing of this document stays reachable from the module.
+    text = '';
+    result = attributes = null;
+    for (const frame of frames) {
       frame.text = '';
-      frame.cdata = false;
-      frame.attributes = attributes;
-      frame.node = null;
+      frame.attributes = frame.node = null;
     }
-    depth++;
-    sawRoot = true;
-  };
+  }
+}
 
-  // xml2js's object for an element, made when it first needs one: `_` first and `$` next, as xml2js
-  // creates them in onopentag (its `#name` and `cdata` keys come and go without moving the others).
-  const nodeOf = (frame: Frame): XmlObject => {
-    if (frame.node !== null) return frame.node;
-    const node = Object.create(null) as XmlObject;
-    node._ = '';
-    if (frame.attributes !== null) node.$ = frame.attributes;
-    return (frame.node = node);
-  };
+function spacesOnly(from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
+  }
+  return true;
+}
 
-  // xml2js's onclosetag with explicitArray, emptyTag '' and explicitRoot, for the element on top.
-  const close = (): void => {
-    const frame = frames[--depth] as Frame;
-    let value: XmlValue;
-    if (frame.node === null && frame.attributes === null) {
-      // No attributes, no children: xml2js gives the text whether it keeps it (`{ _ }` becomes the
-      // string) or drops it as whitespace (the empty object becomes the dropped text, emptyTag '').
-      value = frame.text;
-    } else {
-      const node = nodeOf(frame);
-      if (frame.cdata || !/^\s*$/.test(frame.text)) node._ = frame.text;
-      else delete node._;
-      value = node;
-    }
+function open(): void {
+  const frame = frames[depth];
+  if (frame === undefined) {
+    frames.push({ name: tagName, text: '', cdata: false, attributes, node: null });
+  } else {
+    frame.name = tagName;
+    frame.text = '';
+    frame.cdata = false;
+    frame.attributes = attributes;
+    frame.node = null;
+  }
+  depth++;
+  sawRoot = true;
+}
+
+// xml2js's object for an element, made when it first needs one: `_` first and `$` next, as xml2js
+// creates them in onopentag (its `#name` and `cdata` keys come and go without moving the others).
+function nodeOf(frame: Frame): XmlObject {
+  if (frame.node !== null) return frame.node;
+  const node = Object.create(null) as XmlObject;
+  node._ = '';
+  if (frame.attributes !== null) node.$ = frame.attributes;
+  return (frame.node = node);
+}
+
+// xml2js's onclosetag with explicitArray, emptyTag '' and explicitRoot, for the element on top.
+function close(): void {
+  const frame = frames[--depth] as Frame;
+  let value: XmlValue;
+  if (frame.node === null && frame.attributes === null) {
+    // No attributes, no children: xml2js gives the text whether it keeps it (`{ _ }` becomes the
+    // string) or drops it as whitespace (the empty object becomes the dropped text, emptyTag '').
+    value = frame.text;
+  } else {
+    const node = nodeOf(frame);
+    if (frame.cdata || !/^\s*$/.test(frame.text)) node._ = frame.text;
+    else delete node._;
+    value = node;
+  }
+  if (depth === 0) {
+    result = Object.create(null) as XmlObject;
+    result[frame.name] = value;
+    return;
+  }
+  // assignOrPush: the name can be no key xml2js adds itself (`_`, `$`, `#name`, `cdata`), so an
+  // existing entry is always this element's list.
+  const parent = nodeOf(frames[depth - 1] as Frame);
+  const list = parent[frame.name];
+  if (list === undefined) parent[frame.name] = [value];
+  else (list as XmlValue[]).push(value);
+}
+
+const CALLBACKS: ConstructorParameters<typeof Tokenizer>[1] = {
+  ontext(start, end) {
+    if (start !== consumed) throw GIVE_UP;
+    consumed = end;
+    const raw = text.slice(start, end);
     if (depth === 0) {
-      result = Object.create(null) as XmlObject;
-      result[frame.name] = value;
+      if (!SAX_SPACES.test(raw)) throw GIVE_UP;
       return;
     }
-    // assignOrPush: the name can be no key xml2js adds itself (`_`, `$`, `#name`, `cdata`), so an
-    // existing entry is always this element's list.
-    const parent = nodeOf(frames[depth - 1] as Frame);
-    const list = parent[frame.name];
-    if (list === undefined) parent[frame.name] = [value];
-    else (list as XmlValue[]).push(value);
-  };
-
-  const tokenizer = new Tokenizer(
-    // Entities are decoded here with sax's rules, not by the tokenizer (whose decoder maps &#x80; to €).
-    { xmlMode: true, decodeEntities: false },
-    {
-      ontext(start, end) {
-        if (start !== consumed) throw GIVE_UP;
-        consumed = end;
-        const raw = text.slice(start, end);
-        if (depth === 0) {
-          if (!SAX_SPACES.test(raw)) throw GIVE_UP;
-          return;
-        }
-        if (raw.includes('<')) throw GIVE_UP;
-        (frames[depth - 1] as Frame).text += raw.includes('&') ? decodeEntities(raw) : raw;
-      },
-      oncdata(start, end, endOffset) {
-        // `<![CDATA[` is 9 characters; an offset other than 2 means no `]]>` before the end.
-        if (endOffset !== 2 || start - 9 !== consumed) throw GIVE_UP;
-        consumed = end + 1;
-        if (depth === 0) throw GIVE_UP;
-        const body = text.slice(start, end - 2);
-        // sax reports no empty CDATA section, so xml2js marks no element for one.
-        if (body === '') return;
-        const frame = frames[depth - 1] as Frame;
-        frame.text += body;
-        frame.cdata = true;
-      },
-      oncomment(start, end, endOffset) {
-        // Only `-->` ends a comment for sax, and `--` inside one is an error in strict mode.
-        if (endOffset !== 2 || start - 4 !== consumed) throw GIVE_UP;
-        const body = text.slice(start, end - 2);
-        if (body.includes('--') || body.endsWith('-')) throw GIVE_UP;
-        consumed = end + 1;
-      },
-      onprocessinginstruction(start, end) {
-        // sax does not end a processing instruction at `??>`, the tokenizer does: refuse any `?` inside.
-        if (start - 2 !== consumed || text.slice(start, end).includes('?')) throw GIVE_UP;
-        consumed = end + 2;
-      },
-      ondeclaration(start, end) {
-        if (start - 2 !== consumed || sawRoot || sawDoctype) throw GIVE_UP;
-        const body = text.slice(start, end);
-        if (!/^DOCTYPE[ \t\r\n]/i.test(body) || body.includes('[') || !quotesClosed(body)) throw GIVE_UP;
-        sawDoctype = true;
-        consumed = end + 1;
-      },
-      onopentagname(start, end) {
-        // A second root element: sax reads on without complaint but xml2js has already answered.
-        if (start - 1 !== consumed || (sawRoot && depth === 0)) throw GIVE_UP;
-        tagName = text.slice(start, end);
-        // Elements named like xml2js's own keys mix with them (`<_>` turns the text into an array).
-        if (!NAME.test(tagName) || tagName === '_' || tagName === 'cdata') throw GIVE_UP;
-        tagAt = end;
-        attributes = null;
-      },
-      onattribname(start, end) {
-        // sax wants whitespace before each attribute (`<a b="1"c="2">` and `<a / b="1">` are errors).
-        if (start === tagAt || !spacesOnly(tagAt, start)) throw GIVE_UP;
-        attributeName = text.slice(start, end);
-        // sax keeps attributes in a plain object: `__proto__` vanishes there, a duplicate is dropped.
-        if (!NAME.test(attributeName) || attributeName in Object.prototype) throw GIVE_UP;
-        if (attributes !== null && attributeName in attributes) throw GIVE_UP;
-        attributeNameEnd = end;
-        valueStart = -1;
-      },
-      onattribdata(start, end) {
-        if (valueStart < 0) valueStart = start;
-        else if (start !== valueEnd) throw GIVE_UP;
-        valueEnd = end;
-      },
-      onattribend(quote, end) {
-        if ((quote !== QuoteType.Double && quote !== QuoteType.Single) || valueStart < 0 || valueEnd !== end - 1) throw GIVE_UP;
-        // Between name and value only spaces, one `=`, spaces and the opening quote.
-        const equals = text.indexOf('=', attributeNameEnd);
-        if (equals < 0 || equals >= valueStart || !spacesOnly(attributeNameEnd, equals) || !spacesOnly(equals + 1, valueStart - 1)) {
-          throw GIVE_UP;
-        }
-        const raw = text.slice(valueStart, valueEnd);
-        attributes ??= Object.create(null) as XmlObject;
-        attributes[attributeName] = raw.includes('&') ? decodeEntities(raw) : raw;
-        tagAt = end;
-      },
-      onopentagend(end) {
-        if (!spacesOnly(tagAt, end)) throw GIVE_UP;
-        open();
-        consumed = end + 1;
-      },
-      onselfclosingtag(end) {
-        // sax wants the `/` right before the `>`.
-        if (text.charCodeAt(end - 1) !== SLASH || !spacesOnly(tagAt, end - 1)) throw GIVE_UP;
-        open();
-        close();
-        consumed = end + 1;
-      },
-      onclosetag(start, end) {
-        // `</`, spaces (sax allows them), the name, spaces, `>`.
-        if (text.charCodeAt(consumed) !== LT || text.charCodeAt(consumed + 1) !== SLASH || !spacesOnly(consumed + 2, start)) {
-          throw GIVE_UP;
-        }
-        const gt = text.indexOf('>', end);
-        if (gt < 0 || !spacesOnly(end, gt) || depth === 0) throw GIVE_UP;
-        const name = (frames[depth - 1] as Frame).name;
-        if (end - start !== name.length || !text.startsWith(name, start)) throw GIVE_UP;
-        close();
-        consumed = gt + 1;
-      },
-      // Never called with decodeEntities off; were they, the text would be read differently.
-      ontextentity() {
-        throw GIVE_UP;
-      },
-      onattribentity() {
-        throw GIVE_UP;
-      },
-      onend() {},
-    },
-  );
-  tokenizer.write(text);
-  tokenizer.end();
-  // Only whitespace, comments and processing instructions may follow the root, all of them complete.
-  if (result === null || depth > 0 || consumed !== text.length) throw GIVE_UP;
-  return result;
-}
+    if (raw.includes('<')) throw GIVE_UP;
+    (frames[depth - 1] as Frame).text += raw.includes('&') ? decodeEntities(raw) : raw;
+  },
+  oncdata(start, end, endOffset) {
+    // `<![CDATA[` is 9 characters; an offset other than 2 means no `]]>` before the end.
+    if (endOffset !== 2 || start - 9 !== consumed) throw GIVE_UP;
+    consumed = end + 1;
+    if (depth === 0) throw GIVE_UP;
+    const body = text.slice(start, end - 2);
+    // sax reports no empty CDATA section, so xml2js marks no element for one.
+    if (body === '') return;
+    const frame = frames[depth - 1] as Frame;
+    frame.text += body;
+    frame.cdata = true;
+  },
+  oncomment(start, end, endOffset) {
+    // Only `-->` ends a comment for sax, and `--` inside one is an error in strict mode.
+    if (endOffset !== 2 || start - 4 !== consumed) throw GIVE_UP;
+    const body = text.slice(start, end - 2);
+    if (body.includes('--') || body.endsWith('-')) throw GIVE_UP;
+    consumed = end + 1;
+  },
+  onprocessinginstruction(start, end) {
+    // sax does not end a processing instruction at `??>`, the tokenizer does: refuse any `?` inside.
+    if (start - 2 !== consumed || text.slice(start, end).includes('?')) throw GIVE_UP;
+    consumed = end + 2;
+  },
+  ondeclaration(start, end) {
+    if (start - 2 !== consumed || sawRoot || sawDoctype) throw GIVE_UP;
+    const body = text.slice(start, end);
+    if (!/^DOCTYPE[ \t\r\n]/i.test(body) || body.includes('[') || !quotesClosed(body)) throw GIVE_UP;
+    sawDoctype = true;
+    consumed = end + 1;
+  },
+  onopentagname(start, end) {
+    // A second root element: sax reads on without complaint but xml2js has already answered.
+    if (start - 1 !== consumed || (sawRoot && depth === 0)) throw GIVE_UP;
+    tagName = text.slice(start, end);
+    // Elements named like xml2js's own keys mix with them (`<_>` turns the text into an array).
+    if (!NAME.test(tagName) || tagName === '_' || tagName === 'cdata') throw GIVE_UP;
+    tagAt = end;
+    attributes = null;
+  },
+  onattribname(start, end) {
+    // sax wants whitespace before each attribute (`<a b="1"c="2">` and `<a / b="1">` are errors).
+    if (start === tagAt || !spacesOnly(tagAt, start)) throw GIVE_UP;
+    attributeName = text.slice(start, end);
+    // sax keeps attributes in a plain object: `__proto__` vanishes there, a duplicate is dropped.
+    if (!NAME.test(attributeName) || attributeName in Object.prototype) throw GIVE_UP;
+    if (attributes !== null && attributeName in attributes) throw GIVE_UP;
+    attributeNameEnd = end;
+    valueStart = -1;
+  },
+  onattribdata(start, end) {
+    if (valueStart < 0) valueStart = start;
+    else if (start !== valueEnd) throw GIVE_UP;
+    valueEnd = end;
+  },
+  onattribend(quote, end) {
+    if ((quote !== QuoteType.Double && quote !== QuoteType.Single) || valueStart < 0 || valueEnd !== end - 1) throw GIVE_UP;
+    // Between name and value only spaces, one `=`, spaces and the opening quote.
+    const equals = text.indexOf('=', attributeNameEnd);
+    if (equals < 0 || equals >= valueStart || !spacesOnly(attributeNameEnd, equals) || !spacesOnly(equals + 1, valueStart - 1)) {
+      throw GIVE_UP;
+    }
+    const raw = text.slice(valueStart, valueEnd);
+    attributes ??= Object.create(null) as XmlObject;
+    attributes[attributeName] = raw.includes('&') ? decodeEntities(raw) : raw;
+    tagAt = end;
+  },
+  onopentagend(end) {
+    if (!spacesOnly(tagAt, end)) throw GIVE_UP;
+    open();
+    consumed = end + 1;
+  },
+  onselfclosingtag(end) {
+    // sax wants the `/` right before the `>`.
+    if (text.charCodeAt(end - 1) !== SLASH || !spacesOnly(tagAt, end - 1)) throw GIVE_UP;
+    open();
+    close();
+    consumed = end + 1;
+  },
+  onclosetag(start, end) {
+    // `</`, spaces (sax allows them), the name, spaces, `>`.
+    if (text.charCodeAt(consumed) !== LT || text.charCodeAt(consumed + 1) !== SLASH || !spacesOnly(consumed + 2, start)) {
+      throw GIVE_UP;
+    }
+    const gt = text.indexOf('>', end);
+    if (gt < 0 || !spacesOnly(end, gt) || depth === 0) throw GIVE_UP;
+    const name = (frames[depth - 1] as Frame).name;
+    if (end - start !== name.length || !text.startsWith(name, start)) throw GIVE_UP;
+    close();
+    consumed = gt + 1;
+  },
+  // Never called with decodeEntities off; were they, the text would be read differently.
+  ontextentity() {
+    throw GIVE_UP;
+  },
+  onattribentity() {
+    throw GIVE_UP;
+  },
+  onend() {},
+};
 
 /** Decodes XML's five named entities and numeric ones the way sax does; anything else gives up. */
 function decodeEntities(raw: string): string {

@@ -112,17 +112,16 @@ export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermInd
 
   // Scratch of one scan, reused (a scan runs to its end before the next starts): the exact word id of each
   // text word, and the prefix ids each word starts with (word k's are prefixList[prefixFrom[k] … prefixFrom[k + 1]]).
-  let exactIds = new Int32Array(64);
-  let prefixFrom = new Int32Array(65);
-  const prefixList: number[] = [];
+  const scratch: ScanScratch = { count: 0, exactIds: new Int32Array(64), prefixFrom: new Int32Array(65), prefixList: [], onHit: noHit };
 
   return {
     scan(spans, onHit) {
       const count = spans.count;
-      if (exactIds.length < count) {
-        exactIds = new Int32Array(count * 2);
-        prefixFrom = new Int32Array(count * 2 + 1);
+      if (scratch.exactIds.length < count) {
+        scratch.exactIds = new Int32Array(count * 2);
+        scratch.prefixFrom = new Int32Array(count * 2 + 1);
       }
+      const { exactIds, prefixFrom, prefixList } = scratch;
       prefixList.length = 0;
       const text = spans.text;
       for (let k = 0; k < count; k++) {
@@ -138,25 +137,47 @@ export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermInd
         }
       }
       prefixFrom[count] = prefixList.length;
-      const walk = (node: Node, at: number, start: number) => {
-        for (const termId of node.ends) onHit(termId, start);
-        if (at >= count) return;
-        const exactId = exactIds[at]!;
-        if (node.exact && exactId >= 0) {
-          const next = node.exact.get(exactId);
-          if (next) walk(next, at + 1, start);
-        }
-        if (node.prefix) {
-          for (let p = prefixFrom[at]!, end = prefixFrom[at + 1]!; p < end; p++) {
-            const next = node.prefix.get(prefixList[p]!);
-            if (next) walk(next, at + 1, start);
-          }
-        }
-        if (node.any) walk(node.any, at + 1, start);
-      };
-      for (let start = 0; start < count; start++) walk(root, start, start);
+      scratch.count = count;
+      scratch.onHit = onHit;
+      try {
+        for (let start = 0; start < count; start++) walk(scratch, root, start, start);
+      } finally {
+        scratch.onHit = noHit;
+      }
     },
   };
+}
+
+/**
+ * One scan's words as `walk` reads them. `walk` is one function for the life of the process, not a closure
+ * per scan: V8 keeps the optimized code of a closure only while some closure of it is alive, so a closure
+ * made per scan was compiled again after every full collection (bench/NOTES.md).
+ */
+type ScanScratch = {
+  count: number;
+  exactIds: Int32Array;
+  prefixFrom: Int32Array;
+  prefixList: number[];
+  onHit: (termId: number, start: number) => void;
+};
+const noHit = (): void => {};
+
+/** Reports every term whose words run from text word `start` through the trie from `node`, at text word `at`. */
+function walk(scan: ScanScratch, node: Node, at: number, start: number): void {
+  for (const termId of node.ends) scan.onHit(termId, start);
+  if (at >= scan.count) return;
+  const exactId = scan.exactIds[at]!;
+  if (node.exact && exactId >= 0) {
+    const next = node.exact.get(exactId);
+    if (next) walk(scan, next, at + 1, start);
+  }
+  if (node.prefix) {
+    for (let p = scan.prefixFrom[at]!, end = scan.prefixFrom[at + 1]!; p < end; p++) {
+      const next = node.prefix.get(scan.prefixList[p]!);
+      if (next) walk(scan, next, at + 1, start);
+    }
+  }
+  if (node.any) walk(scan, node.any, at + 1, start);
 }
 
 /** A power of two at least twice `count`: the table stays at most half full, so probes stay short. */
