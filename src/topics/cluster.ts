@@ -71,12 +71,18 @@ export function sketchBands(sketch: ItemSketch, options: ClusterOptions = {}): {
 
 /** sketchBands with the plans already resolved: the clusterer resolves them once, not per item. */
 function bandsOf(sketch: ItemSketch, titlePlan: BandingPlan, allPlan: BandingPlan): { band: number; hash: number }[] {
+  // One array built by one loop: spreading a mapped array or an empty literal gave two array kinds to iterate,
+  // and the optimized code fell back to the interpreter in every bench round ("wrong map").
+  const bands: { band: number; hash: number }[] = [];
   const titleSig = minhash(sketch.title, titlePlan.bands * titlePlan.rows);
+  if (titleSig) pushBands(bands, bandKeys(titleSig, titlePlan), 0);
   const allSig = minhash(sketch.all, allPlan.bands * allPlan.rows);
-  return [
-    ...(titleSig ? bandKeys(titleSig, titlePlan).map((hash, band) => ({ band, hash })) : []),
-    ...(allSig ? bandKeys(allSig, allPlan).map((hash, i) => ({ band: titlePlan.bands + i, hash })) : []),
-  ];
+  if (allSig) pushBands(bands, bandKeys(allSig, allPlan), titlePlan.bands);
+  return bands;
+}
+
+function pushBands(bands: { band: number; hash: number }[], keys: readonly number[], firstBand: number): void {
+  for (let i = 0; i < keys.length; i++) bands.push({ band: firstBand + i, hash: keys[i]! });
 }
 
 /** The stored form of an item's signal directions: 'e' escalating, 'd' de-escalating, both, or ''. */
