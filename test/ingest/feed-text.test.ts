@@ -39,6 +39,13 @@ describe('collapseWhitespace', () => {
 });
 
 describe('htmlToText', () => {
+  it('reads each fragment afresh after one left an element open (one parser serves every call)', () => {
+    expect(htmlToText('<p>Goma <script>track(')).toBe('Goma');
+    expect(htmlToText('<b>M23</b> &amp; <i>AFC</i>')).toBe('M23 & AFC');
+    expect(htmlToText('<style>p { color: red }')).toBe('');
+    expect(htmlToText('talks in <em>Doha</em>')).toBe('talks in Doha');
+  });
+
   it('removes tags but keeps a < that opens none, as the outlet wrote it', () => {
     const cases: [string, string][] = [
       ['M23 toll <100 dead, "x<y" & Co; <a href="javascript:alert(1)">M23 Goma</a>', 'M23 toll <100 dead, "x<y" & Co; M23 Goma'],
