@@ -15,6 +15,8 @@ export type Row = {
   ratio: number;
   /** How the ratio is judged, e.g. "≥ 10x faster" or "≤ 1.5x". */
   target: string;
+  /** The target's number (1.5 for "≤ 1.5x"), when it has one. */
+  bound?: number;
   pass: boolean;
   /** Anything a reader must know to trust the row (sampling, scaling, counts). */
   note?: string;
@@ -25,12 +27,12 @@ export type Workload = { name: string; run(log: (line: string) => void): Promise
 
 /** A row whose ratio must stay at or under `max` (cost vs a baseline cost). */
 export function atMost(fields: Omit<Row, 'target' | 'pass'>, max: number): Row {
-  return { ...fields, target: `≤ ${max}x`, pass: fields.ratio <= max };
+  return { ...fields, target: `≤ ${max}x`, bound: max, pass: fields.ratio <= max };
 }
 
 /** A row whose ratio must reach at least `min` (a speed-up). */
 export function atLeast(fields: Omit<Row, 'target' | 'pass'>, min: number, what = 'faster'): Row {
-  return { ...fields, target: `≥ ${min}x ${what}`, pass: fields.ratio >= min };
+  return { ...fields, target: `≥ ${min}x ${what}`, bound: min, pass: fields.ratio >= min };
 }
 
 /** A row for a yes/no requirement (no bodies transferred, nothing lost). */
@@ -98,7 +100,13 @@ export function machineLine(): string {
   return `${availableParallelism()} cores (os.availableParallelism()), Node ${process.version}, ${process.platform}/${process.arch}`;
 }
 
-const ratioText = (row: Row) => (Number.isNaN(row.ratio) ? '—' : `${row.ratio.toFixed(2)}x`);
+/** Two decimals, or as many more as it takes not to show a ratio just past its target as the target itself. */
+function ratioText(row: Row): string {
+  if (Number.isNaN(row.ratio)) return '—';
+  let digits = 2;
+  while (digits < 6 && row.ratio !== row.bound && Number(row.ratio.toFixed(digits)) === row.bound) digits++;
+  return `${row.ratio.toFixed(digits)}x`;
+}
 
 /** The table as Markdown (it reads fine in a terminal too). */
 export function renderTable(rows: readonly Row[]): string {
