@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import type { TopicsFile } from '../config/topics-schema.js';
 import type { NormalizedItem } from '../ingest/item.js';
 import { createKeyValue } from '../store/key-value.js';
-import { foldItem } from './fold.js';
+import { foldItem, foldItemInto, reusedFoldedItem } from './fold.js';
 import { createClusterer, directionCode, sketchSignals, type ClusterOptions } from './cluster.js';
 import { compileTopics, type TopicMatcher } from './matcher.js';
 import { compileSignals, mainSignalKeys, type SignalDetector } from './signals.js';
@@ -130,10 +130,14 @@ export function createClassifier(options: ClassifierOptions): Classifier {
 
   const inTopicOrder = (ids: Iterable<string>) => [...ids].sort(byOrder);
 
-  /** An item's folded words and its topic matches: no writes. */
+  // Every item is folded into these arrays to be matched: most match nothing, and their words are not kept.
+  const matchWords = reusedFoldedItem();
+
+  /** An item's topic matches and, when it has any, its folded words (null otherwise): no writes. */
   const matchItem = (item: { title: string; summary: string }) => {
-    const folded = foldItem(item.title, item.summary);
-    return { folded, matches: matcher.matchFolded(folded) };
+    const matches = matcher.matchFolded(foldItemInto(item.title, item.summary, matchWords));
+    // An item that matched gets words of its own for its signals and its story.
+    return { folded: matches.length === 0 ? null : foldItem(item.title, item.summary), matches };
   };
 
   /**
@@ -146,7 +150,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
     replace: boolean,
   ) => {
     const topicIds = matches.map((m) => m.topicId);
-    const found = signals.detectSignals(item, topicIds, folded.title);
+    const found = signals.detectSignals(item, topicIds, folded?.title);
     if (replace) {
       clearTopics.run(item.id);
       clearSignals.run(item.id);
@@ -166,7 +170,7 @@ export function createClassifier(options: ClassifierOptions): Classifier {
       // A second copy of an item in the batch is in a story by then.
       if (matched.matches.length === 0 || unclassified.get(item.id) === undefined) continue;
       const { directions, signalKeys } = record(item, matched, false);
-      const { clusterId, isNewCluster } = clusterer.add({ ...item, directions, signals: signalKeys, folded: matched.folded }, now);
+      const { clusterId, isNewCluster } = clusterer.add({ ...item, directions, signals: signalKeys, folded: matched.folded ?? undefined }, now);
       let change = changes.get(clusterId);
       if (!change) {
         const before = isNewCluster ? 0 : sourcesExcept.get(clusterId, item.id)!.n;

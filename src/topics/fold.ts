@@ -3,7 +3,7 @@
  * "Cessez‐le‐feu", "cessez le feu" and "CESSEZ-LE-FEU" all become the same words.
  */
 import { decodeHTML } from 'entities';
-import { foldPlural, isDroppedWord, tokensOf, wordSpans, type Token, type WordSpans } from './words.js';
+import { foldPlural, isDroppedWord, readWordSpans, reusedWordSpans, tokensOf, wordSpans, type ReusedWordSpans, type Token, type WordSpans } from './words.js';
 
 // Letters with no NFKD decomposition that readers still treat as plain Latin letters.
 const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ø: 'o', ł: 'l', đ: 'd', ß: 'ss', ı: 'i', ð: 'd', þ: 'th' };
@@ -97,6 +97,20 @@ export type FoldedItem = { title: WordSpans; summary: WordSpans };
 /** Folds an item's title and summary into words. */
 export function foldItem(title: string, summary: string | null | undefined): FoldedItem {
   return { title: foldField(title), summary: foldField(summary ?? '') };
+}
+
+/** Spans to fold one item after another into (foldItemInto). */
+export type ReusedFoldedItem = { title: ReusedWordSpans; summary: ReusedWordSpans };
+
+export function reusedFoldedItem(): ReusedFoldedItem {
+  return { title: reusedWordSpans(), summary: reusedWordSpans() };
+}
+
+/** foldItem into `into`'s arrays (see readWordSpans): the words are valid until the next call with `into`. */
+export function foldItemInto(title: string, summary: string | null | undefined, into: ReusedFoldedItem): FoldedItem {
+  readWordSpans(foldText(htmlToText(title)), into.title);
+  readWordSpans(foldText(htmlToText(summary ?? '')), into.summary);
+  return into;
 }
 
 /**

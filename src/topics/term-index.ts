@@ -82,6 +82,13 @@ export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermInd
     if (node !== root) node.ends.push(termId);
   });
 
+  // Which exact words start a term: a text word that starts none, and no prefix of which does, starts no
+  // walk (most words of most texts), so the scan does not call into the trie for it; a term that opens with
+  // any word (`* rebels`) makes every word a start.
+  const startsTerm = new Uint8Array(words.length);
+  if (root.exact) for (const id of root.exact.keys()) startsTerm[id] = 1;
+  const walkEveryWord = root.any !== null;
+
   // Exact words by hash in an open-addressing table of typed arrays: most text words are in no term, and
   // a Map keyed by 32-bit hashes (half of them beyond V8's small integers) cost more than the rest of the scan.
   const slots = hashSlots(words.length);
@@ -140,7 +147,13 @@ export function buildTermIndex(terms: readonly (readonly TermWord[])[]): TermInd
       scratch.count = count;
       scratch.onHit = onHit;
       try {
-        for (let start = 0; start < count; start++) walk(scratch, root, start, start);
+        for (let start = 0; start < count; start++) {
+          const exactId = exactIds[start]!;
+          // A word's prefix ids are those of prefixes some term starts with, or continues with: walk to find out.
+          if (walkEveryWord || (exactId >= 0 && startsTerm[exactId] === 1) || prefixFrom[start + 1]! > prefixFrom[start]!) {
+            walk(scratch, root, start, start);
+          }
+        }
       } finally {
         scratch.onHit = noHit;
       }

@@ -9,9 +9,10 @@
 export type Token = { word: string; raw: string };
 
 /**
- * The words of one folded text, in order: word k is `text.slice(start[k], end[k])`. Its plural-folded form
- * drops `cut[k]` characters from the end: 0, 1 (the s of "rebels") or 3 (the "ies" of "casualties", which
- * becomes "y"); `hash[k]` is wordHash of that form.
+ * The words of one folded text, in order: word k (k < count) is `text.slice(start[k], end[k])`. Its
+ * plural-folded form drops `cut[k]` characters from the end: 0, 1 (the s of "rebels") or 3 (the "ies" of
+ * "casualties", which becomes "y"); `hash[k]` is wordHash of that form. The arrays may hold more entries than
+ * `count` (words of an earlier text, when the spans are reused: readWordSpans); those are not words of this text.
  */
 export type WordSpans = {
   readonly text: string;
@@ -21,6 +22,14 @@ export type WordSpans = {
   readonly cut: readonly number[];
   readonly hash: readonly number[];
 };
+
+/** Spans whose arrays are written again for each text (readWordSpans): for a pass over many texts, one at a time. */
+export type ReusedWordSpans = WordSpans & { text: string; count: number; start: number[]; end: number[]; cut: number[]; hash: number[] };
+
+/** Empty spans to read texts into with readWordSpans. */
+export function reusedWordSpans(): ReusedWordSpans {
+  return { text: '', count: 0, start: [], end: [], cut: [], hash: [] };
+}
 
 // French elided articles and pronouns (l'AFC, d'Doha, qu'elle) and the English possessive ('s).
 const ELISION = new Set(['l', 'd', 'j', 'm', 'n', 's', 't', 'c', 'qu', 'jusqu', 'lorsqu', 'puisqu', 'quoiqu']);
@@ -77,12 +86,19 @@ export function spanIsWord(spans: WordSpans, k: number, word: string): boolean {
 
 /** The words of folded text (foldText's output), with elided articles and possessive 's left out. */
 export function wordSpans(text: string): WordSpans {
+  return readWordSpans(text, reusedWordSpans());
+}
+
+/**
+ * wordSpans into `spans`, overwriting what they held: a pass that reads texts one at a time (the matcher's,
+ * over every new item) writes into the same arrays instead of growing four new ones per text, which was about
+ * a tenth of folding and matching an item. The spans are valid until the next call with them.
+ */
+export function readWordSpans(text: string, spans: ReusedWordSpans): WordSpans {
   // A hand-written scan for runs of letters and digits (what /[\p{L}\p{N}]+/gu finds), hashing as it goes:
   // several times faster than the regular expression on the mostly-ASCII text of feeds.
-  const start: number[] = [];
-  const end: number[] = [];
-  const cut: number[] = [];
-  const hash: number[] = [];
+  const { start, end, cut, hash } = spans;
+  let count = 0;
   const length = text.length;
   let at = 0;
   while (at < length) {
@@ -115,12 +131,16 @@ export function wordSpans(text: string): WordSpans {
     // Only a word followed by an apostrophe, or one letter long, can be a dropped one.
     if ((code === APOSTROPHE || at - from === 1) && isDroppedWord(text, from, at)) continue;
     const c = pluralCut(text, from, at);
-    start.push(from);
-    end.push(at);
-    cut.push(c);
-    hash.push(c === 0 ? h : c === 1 ? h1 : (Math.imul(h3, 31) + Y) | 0);
+    // Index writes: within the arrays' length they overwrite, at its end they append (as push would).
+    start[count] = from;
+    end[count] = at;
+    cut[count] = c;
+    hash[count] = c === 0 ? h : c === 1 ? h1 : (Math.imul(h3, 31) + Y) | 0;
+    count++;
   }
-  return { text, count: start.length, start, end, cut, hash };
+  spans.text = text;
+  spans.count = count;
+  return spans;
 }
 
 /** The words of `spans` as strings. */

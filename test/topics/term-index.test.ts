@@ -63,6 +63,16 @@ describe('buildTermIndex', () => {
     expect(hits(['halt* * hostilit*'], 'a halt to hostilities; halting hostilities')).toEqual([['halt* * hostilit*', 1]]);
   });
 
+  it('finds a term that opens with a lone star at every word, and a phrase only from its first word', () => {
+    // "rebels" is a word of the index but starts no term: the scan must still reach it from "m23" and from "*".
+    expect(hits(['* rebels', 'm23 rebels'], 'rebels of the rebels, M23 rebels')).toEqual([
+      ['* rebels', 2],
+      ['m23 rebels', 4],
+      ['* rebels', 4],
+    ]);
+    expect(hits(['m23 rebels'], 'rebels m23')).toEqual([]);
+  });
+
   it('matches plural text against a singular term and the other way round', () => {
     expect(hits(['rebel', 'talks'], 'rebels talk')).toEqual([
       ['rebel', 0],

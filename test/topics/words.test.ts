@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldField, termWords } from '../../src/topics/fold.js';
 import { buildTermIndex } from '../../src/topics/term-index.js';
-import { foldPlural, isDroppedWord, spanIsWord, tokensOf, wordHash, wordSpans } from '../../src/topics/words.js';
+import { foldPlural, isDroppedWord, readWordSpans, reusedWordSpans, spanIsWord, tokensOf, wordHash, wordSpans } from '../../src/topics/words.js';
 
 describe('wordSpans', () => {
   it('hashes each word in its plural-folded form, as wordHash does the string', () => {
@@ -24,6 +24,25 @@ describe('wordSpans', () => {
     for (let n = 0; n < 400; n++) {
       const text = Array.from({ length: 1 + (next() % 12) }, () => pool[next() % pool.length]).join('');
       expect(tokensOf(wordSpans(text)).map((t) => t.raw), JSON.stringify(text)).toEqual(reference(text));
+    }
+  });
+
+  it('reads one text after another into the same spans as wordSpans reads each', () => {
+    const reused = reusedWordSpans();
+    const index = buildTermIndex(['rebel', 'goma', 'cessez le feu'].map(termWords));
+    const hitsOf = (spans: ReturnType<typeof wordSpans>) => {
+      const found: number[][] = [];
+      index.scan(spans, (id, start) => found.push([id, start]));
+      return found;
+    };
+    // Longer, then shorter: the second text's spans leave the first text's later words in the arrays, past count.
+    for (const text of ['rebels near goma and cessez le feu in goma today', 'goma rebels', '', 'cessez le', 'feu']) {
+      const fresh = wordSpans(text);
+      const spans = readWordSpans(text, reused);
+      expect(spans.count).toBe(fresh.count);
+      expect(tokensOf(spans)).toEqual(tokensOf(fresh));
+      expect(spans.hash.slice(0, spans.count)).toEqual(fresh.hash);
+      expect(hitsOf(spans), text).toEqual(hitsOf(fresh));
     }
   });
 
