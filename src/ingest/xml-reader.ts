@@ -4,8 +4,10 @@
  * as `{ name: element }`, every object made with Object.create(null)).
  *
  * Why it exists: inside rss-parser, xml2js on sax takes most of a feed's parse time (about 170 of
- * rss-parser's 200 ms over the rss-parser files of feeds-wild), while htmlparser2's Tokenizer, already
- * a dependency, splits the same text in about 25 ms. rss-parser still builds the feed from the object.
+ * rss-parser's 200 ms over the rss-parser files of feeds-wild). rss-parser still builds the feed from the object.
+ * The reader scans the text itself: text runs and quoted values are found with indexOf, names and spaces are read
+ * by character code. It first drove htmlparser2's Tokenizer, which reads every character through a state machine
+ * and took over half of the reader's time (bench/NOTES.md).
  *
  * It is deliberately narrow: it reads only what sax in strict mode reads without complaint and in the
  * same way, and returns null for anything else (a bare or unknown entity, a mismatched or unclosed tag,
@@ -13,22 +15,29 @@
  * The caller then hands the text to xml2js, so every error message, and every repair parse.ts makes
  * after an error, stays xml2js's own.
  */
-import { QuoteType, Tokenizer } from 'htmlparser2';
-
 /** What xml2js builds: strings, arrays and null-prototype objects. */
 export type XmlValue = string | XmlObject | XmlValue[];
 export type XmlObject = { [key: string]: XmlValue };
 
-/** Thrown from the tokenizer's callbacks to stop at the first thing the reader does not vouch for. */
+/** Thrown by the scan to stop at the first thing the reader does not vouch for. */
 const GIVE_UP = new Error('not plainly well-formed XML');
 
-// A subset of sax's name characters: ASCII only, so no Unicode range can differ.
-const NAME = /^[A-Za-z_:][-A-Za-z0-9_:.]*$/;
-// sax's whitespace: the four XML spaces (the tokenizer also takes a form feed, sax does not).
-const SAX_SPACES = /^[ \t\r\n]*$/;
+// A subset of sax's name characters, ASCII only, so no Unicode range can differ: 2 may start a name ([A-Za-z_:]),
+// 1 may only follow ([-0-9.]).
+const NAME_CHARACTER = Uint8Array.from({ length: 128 }, (_, code) => {
+  const c = String.fromCharCode(code);
+  if (/[A-Za-z_:]/.test(c)) return 2;
+  return /[-0-9.]/.test(c) ? 1 : 0;
+});
 const NUMERIC_ENTITY = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/;
-const LT = 60;
+const DOCTYPE = /^DOCTYPE[ \t\r\n]/i;
+const GT = 62;
 const SLASH = 47;
+const BANG = 33;
+const QUESTION = 63;
+const EQUALS = 61;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
 
 /** Reads `text` into the object xml2js would build, or returns null when xml2js must read it instead. */
 export function readXml(text: string): XmlObject | null {
@@ -47,7 +56,7 @@ type Frame = { name: string; text: string; cdata: boolean; attributes: XmlObject
 
 // The document being read and the reader's state. Module state rather than a closure per document: reading is
 // synchronous and never nested, and V8 keeps the optimized code of a closure only while some closure of it is
-// alive, so callbacks made per document were compiled again after every full collection (bench/NOTES.md).
+// alive, so functions made per document were compiled again after every full collection (bench/NOTES.md).
 let text = '';
 // frames[0..depth) are the open elements, reused from one element to the next (and one document to the next).
 const frames: Frame[] = [];
@@ -56,37 +65,28 @@ let depth = 0;
 let result: XmlObject | null = null;
 let sawRoot = false;
 let sawDoctype = false;
-// Where the last complete construct ended: each one must start right there, so nothing the
-// tokenizer skips silently (`</>`, a stray `<`, an unterminated construct at the end) goes unseen.
-let consumed = 0;
-// The open tag being read: its name, where its last part ended, its attributes so far.
+// The open tag being read: its name and its attributes so far.
 let tagName = '';
-let tagAt = 0;
 let attributes: XmlObject | null = null;
-let attributeName = '';
-let attributeNameEnd = 0;
-let valueStart = -1;
-let valueEnd = -1;
 
 function read(document: string): XmlObject {
   text = document;
   depth = 0;
   result = null;
   sawRoot = sawDoctype = false;
-  consumed = tagAt = attributeNameEnd = 0;
-  tagName = attributeName = '';
+  tagName = '';
   attributes = null;
-  valueStart = valueEnd = -1;
   try {
-    const tokenizer = new Tokenizer(
-      // Entities are decoded here with sax's rules, not by the tokenizer (whose decoder maps &#x80; to €).
-      { xmlMode: true, decodeEntities: false },
-      CALLBACKS,
-    );
-    tokenizer.write(text);
-    tokenizer.end();
+    const length = text.length;
+    for (let at = 0; at < length; ) {
+      const lt = text.indexOf('<', at);
+      const textEnd = lt < 0 ? length : lt;
+      if (textEnd > at) addText(at, textEnd);
+      if (lt < 0) break;
+      at = readMarkup(lt);
+    }
     // Only whitespace, comments and processing instructions may follow the root, all of them complete.
-    if (result === null || depth > 0 || consumed !== text.length) throw GIVE_UP;
+    if (result === null || depth > 0) throw GIVE_UP;
     return result;
   } finally {
     // Nothing of this document stays reachable from the module, nor the frames of a freak nesting depth (a
@@ -107,6 +107,143 @@ function spacesOnly(from: number, to: number): boolean {
     if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
   }
   return true;
+}
+
+/** The index after the spaces (sax's four: space, tab, CR, LF; not the form feed) from `at` on. */
+function skipSpaces(at: number): number {
+  for (;;) {
+    const c = text.charCodeAt(at);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return at;
+    at++;
+  }
+}
+
+/** The index after the name that starts at `at` (see NAME_CHARACTER), or `at` when no name starts there. */
+function nameEnd(at: number): number {
+  let code = text.charCodeAt(at);
+  if (!(code < 128 && NAME_CHARACTER[code] === 2)) return at;
+  for (;;) {
+    code = text.charCodeAt(++at);
+    if (!(code < 128 && NAME_CHARACTER[code]! > 0)) return at;
+  }
+}
+
+/** Text between markup: whitespace only outside the root (sax's spaces), inside an element added to its text. */
+function addText(start: number, end: number): void {
+  if (depth === 0) {
+    if (!spacesOnly(start, end)) throw GIVE_UP;
+    return;
+  }
+  const raw = text.slice(start, end);
+  (frames[depth - 1] as Frame).text += raw.includes('&') ? decodeEntities(raw) : raw;
+}
+
+/** Reads the markup that starts with the `<` at `lt`; returns the index after it. */
+function readMarkup(lt: number): number {
+  const next = text.charCodeAt(lt + 1);
+  if (next === SLASH) return readCloseTag(lt + 2);
+  if (next === BANG) return readDeclaration(lt + 2);
+  if (next === QUESTION) {
+    // sax ends a processing instruction at the first `?>`; one with another `?` inside is left to it.
+    const question = text.indexOf('?', lt + 2);
+    if (question < 0 || text.charCodeAt(question + 1) !== GT) throw GIVE_UP;
+    return question + 2;
+  }
+  return readOpenTag(lt + 1);
+}
+
+/** `<name attributes>` or `<name attributes/>`, from the name at `start` on. */
+function readOpenTag(start: number): number {
+  // A second root element: sax reads on without complaint but xml2js has already answered.
+  if (sawRoot && depth === 0) throw GIVE_UP;
+  const end = nameEnd(start);
+  if (end === start) throw GIVE_UP;
+  tagName = text.slice(start, end);
+  // Elements named like xml2js's own keys mix with them (`<_>` turns the text into an array).
+  if (tagName === '_' || tagName === 'cdata') throw GIVE_UP;
+  attributes = null;
+  for (let at = end; ; ) {
+    const next = skipSpaces(at);
+    const c = text.charCodeAt(next);
+    if (c === GT) {
+      open();
+      return next + 1;
+    }
+    if (c === SLASH) {
+      // sax wants the `/` right before the `>`.
+      if (text.charCodeAt(next + 1) !== GT) throw GIVE_UP;
+      open();
+      close();
+      return next + 2;
+    }
+    // sax wants whitespace before each attribute (`<a b="1"c="2">` is an error).
+    if (next === at) throw GIVE_UP;
+    at = readAttribute(next);
+  }
+}
+
+/** `name = "value"` (spaces around `=` allowed, either quote); returns the index after the closing quote. */
+function readAttribute(start: number): number {
+  const end = nameEnd(start);
+  if (end === start) throw GIVE_UP;
+  const name = text.slice(start, end);
+  // sax keeps attributes in a plain object: `__proto__` vanishes there, a duplicate is dropped.
+  if (name in Object.prototype || (attributes !== null && name in attributes)) throw GIVE_UP;
+  const equals = skipSpaces(end);
+  if (text.charCodeAt(equals) !== EQUALS) throw GIVE_UP;
+  const openingQuote = skipSpaces(equals + 1);
+  const quote = text.charCodeAt(openingQuote);
+  if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) throw GIVE_UP;
+  const closingQuote = text.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", openingQuote + 1);
+  if (closingQuote < 0) throw GIVE_UP;
+  const raw = text.slice(openingQuote + 1, closingQuote);
+  attributes ??= Object.create(null) as XmlObject;
+  attributes[name] = raw.includes('&') ? decodeEntities(raw) : raw;
+  return closingQuote + 1;
+}
+
+/** `</name>`, from after the `</`: spaces (sax allows them), the open element's name, spaces, `>`. */
+function readCloseTag(start: number): number {
+  if (depth === 0) throw GIVE_UP;
+  const name = (frames[depth - 1] as Frame).name;
+  const at = skipSpaces(start);
+  if (!text.startsWith(name, at)) throw GIVE_UP;
+  const gt = skipSpaces(at + name.length);
+  if (text.charCodeAt(gt) !== GT) throw GIVE_UP;
+  close();
+  return gt + 1;
+}
+
+/** A comment, a CDATA section or a DOCTYPE, from after the `<!`. */
+function readDeclaration(start: number): number {
+  if (text.startsWith('--', start)) {
+    // Only `-->` ends a comment for sax, and `--` inside one is an error in strict mode.
+    const end = text.indexOf('-->', start + 2);
+    if (end < 0) throw GIVE_UP;
+    const body = text.slice(start + 2, end);
+    if (body.includes('--') || body.endsWith('-')) throw GIVE_UP;
+    return end + 3;
+  }
+  if (text.startsWith('[CDATA[', start)) {
+    const from = start + 7;
+    const end = text.indexOf(']]>', from);
+    if (end < 0 || depth === 0) throw GIVE_UP;
+    // sax reports no empty CDATA section, so xml2js marks no element for one.
+    if (end > from) {
+      const frame = frames[depth - 1] as Frame;
+      frame.text += text.slice(from, end);
+      frame.cdata = true;
+    }
+    return end + 3;
+  }
+  // Any other declaration but one DOCTYPE before the root, without an internal subset, is left to xml2js.
+  if (sawRoot || sawDoctype) throw GIVE_UP;
+  const gt = text.indexOf('>', start);
+  if (gt < 0) throw GIVE_UP;
+  const body = text.slice(start, gt);
+  if (!DOCTYPE.test(body) || body.includes('[') || !quotesClosed(body)) throw GIVE_UP;
+  sawDoctype = true;
+  return gt + 1;
 }
 
 function open(): void {
@@ -161,119 +298,6 @@ function close(): void {
   else (list as XmlValue[]).push(value);
 }
 
-const CALLBACKS: ConstructorParameters<typeof Tokenizer>[1] = {
-  ontext(start, end) {
-    if (start !== consumed) throw GIVE_UP;
-    consumed = end;
-    const raw = text.slice(start, end);
-    if (depth === 0) {
-      if (!SAX_SPACES.test(raw)) throw GIVE_UP;
-      return;
-    }
-    if (raw.includes('<')) throw GIVE_UP;
-    (frames[depth - 1] as Frame).text += raw.includes('&') ? decodeEntities(raw) : raw;
-  },
-  oncdata(start, end, endOffset) {
-    // `<![CDATA[` is 9 characters; an offset other than 2 means no `]]>` before the end.
-    if (endOffset !== 2 || start - 9 !== consumed) throw GIVE_UP;
-    consumed = end + 1;
-    if (depth === 0) throw GIVE_UP;
-    const body = text.slice(start, end - 2);
-    // sax reports no empty CDATA section, so xml2js marks no element for one.
-    if (body === '') return;
-    const frame = frames[depth - 1] as Frame;
-    frame.text += body;
-    frame.cdata = true;
-  },
-  oncomment(start, end, endOffset) {
-    // Only `-->` ends a comment for sax, and `--` inside one is an error in strict mode.
-    if (endOffset !== 2 || start - 4 !== consumed) throw GIVE_UP;
-    const body = text.slice(start, end - 2);
-    if (body.includes('--') || body.endsWith('-')) throw GIVE_UP;
-    consumed = end + 1;
-  },
-  onprocessinginstruction(start, end) {
-    // sax does not end a processing instruction at `??>`, the tokenizer does: refuse any `?` inside.
-    if (start - 2 !== consumed || text.slice(start, end).includes('?')) throw GIVE_UP;
-    consumed = end + 2;
-  },
-  ondeclaration(start, end) {
-    if (start - 2 !== consumed || sawRoot || sawDoctype) throw GIVE_UP;
-    const body = text.slice(start, end);
-    if (!/^DOCTYPE[ \t\r\n]/i.test(body) || body.includes('[') || !quotesClosed(body)) throw GIVE_UP;
-    sawDoctype = true;
-    consumed = end + 1;
-  },
-  onopentagname(start, end) {
-    // A second root element: sax reads on without complaint but xml2js has already answered.
-    if (start - 1 !== consumed || (sawRoot && depth === 0)) throw GIVE_UP;
-    tagName = text.slice(start, end);
-    // Elements named like xml2js's own keys mix with them (`<_>` turns the text into an array).
-    if (!NAME.test(tagName) || tagName === '_' || tagName === 'cdata') throw GIVE_UP;
-    tagAt = end;
-    attributes = null;
-  },
-  onattribname(start, end) {
-    // sax wants whitespace before each attribute (`<a b="1"c="2">` and `<a / b="1">` are errors).
-    if (start === tagAt || !spacesOnly(tagAt, start)) throw GIVE_UP;
-    attributeName = text.slice(start, end);
-    // sax keeps attributes in a plain object: `__proto__` vanishes there, a duplicate is dropped.
-    if (!NAME.test(attributeName) || attributeName in Object.prototype) throw GIVE_UP;
-    if (attributes !== null && attributeName in attributes) throw GIVE_UP;
-    attributeNameEnd = end;
-    valueStart = -1;
-  },
-  onattribdata(start, end) {
-    if (valueStart < 0) valueStart = start;
-    else if (start !== valueEnd) throw GIVE_UP;
-    valueEnd = end;
-  },
-  onattribend(quote, end) {
-    if ((quote !== QuoteType.Double && quote !== QuoteType.Single) || valueStart < 0 || valueEnd !== end - 1) throw GIVE_UP;
-    // Between name and value only spaces, one `=`, spaces and the opening quote.
-    const equals = text.indexOf('=', attributeNameEnd);
-    if (equals < 0 || equals >= valueStart || !spacesOnly(attributeNameEnd, equals) || !spacesOnly(equals + 1, valueStart - 1)) {
-      throw GIVE_UP;
-    }
-    const raw = text.slice(valueStart, valueEnd);
-    attributes ??= Object.create(null) as XmlObject;
-    attributes[attributeName] = raw.includes('&') ? decodeEntities(raw) : raw;
-    tagAt = end;
-  },
-  onopentagend(end) {
-    if (!spacesOnly(tagAt, end)) throw GIVE_UP;
-    open();
-    consumed = end + 1;
-  },
-  onselfclosingtag(end) {
-    // sax wants the `/` right before the `>`.
-    if (text.charCodeAt(end - 1) !== SLASH || !spacesOnly(tagAt, end - 1)) throw GIVE_UP;
-    open();
-    close();
-    consumed = end + 1;
-  },
-  onclosetag(start, end) {
-    // `</`, spaces (sax allows them), the name, spaces, `>`.
-    if (text.charCodeAt(consumed) !== LT || text.charCodeAt(consumed + 1) !== SLASH || !spacesOnly(consumed + 2, start)) {
-      throw GIVE_UP;
-    }
-    const gt = text.indexOf('>', end);
-    if (gt < 0 || !spacesOnly(end, gt) || depth === 0) throw GIVE_UP;
-    const name = (frames[depth - 1] as Frame).name;
-    if (end - start !== name.length || !text.startsWith(name, start)) throw GIVE_UP;
-    close();
-    consumed = gt + 1;
-  },
-  // Never called with decodeEntities off; were they, the text would be read differently.
-  ontextentity() {
-    throw GIVE_UP;
-  },
-  onattribentity() {
-    throw GIVE_UP;
-  },
-  onend() {},
-};
-
 /** Decodes XML's five named entities and numeric ones the way sax does; anything else gives up. */
 function decodeEntities(raw: string): string {
   let out = '';
@@ -313,7 +337,7 @@ function isXmlChar(c: number): boolean {
   return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 }
 
-/** Whether every quote in a DOCTYPE is closed: sax reads a `>` inside quotes as text, the tokenizer ends there. */
+/** Whether every quote in a DOCTYPE is closed: sax reads a `>` inside quotes as text, the reader ends there. */
 function quotesClosed(body: string): boolean {
   let quote = '';
   for (const c of body) {
