@@ -101,14 +101,6 @@ function read(document: string): XmlObject {
   }
 }
 
-function spacesOnly(from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
-  }
-  return true;
-}
-
 /** The index after the spaces (sax's four: space, tab, CR, LF; not the form feed) from `at` on. */
 function skipSpaces(at: number): number {
   for (;;) {
@@ -131,7 +123,8 @@ function nameEnd(at: number): number {
 /** Text between markup: whitespace only outside the root (sax's spaces), inside an element added to its text. */
 function addText(start: number, end: number): void {
   if (depth === 0) {
-    if (!spacesOnly(start, end)) throw GIVE_UP;
+    // The text ends at a `<` or at the end of the document, so the spaces reach `end` exactly when they are all of it.
+    if (skipSpaces(start) !== end) throw GIVE_UP;
     return;
   }
   const raw = text.slice(start, end);
